@@ -1,0 +1,30 @@
+"""The check interface: a check reads parsed manifests and yields findings. Checks never read
+files and never decide output format; the pipeline applies suppressions, severities and
+selection afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from hygiene.model import Finding, Manifest
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """The parts of the configuration that change what checks conclude."""
+
+    # Hosts a lockfile may resolve Python artifacts from without HY116.
+    allowed_python_hosts: tuple[str, ...] = ("pypi.org", "files.pythonhosted.org")
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    manifests: tuple[Manifest, ...]
+    options: CheckOptions = field(default_factory=CheckOptions)
+
+    def by_path(self) -> dict[str, Manifest]:
+        return {m.path: m for m in self.manifests}
+
+
+Check = Callable[[CheckContext], Iterable[Finding]]

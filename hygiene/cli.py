@@ -1,0 +1,168 @@
+"""The command line: the only module that knows about flags. It turns them into a `Config`,
+runs the pipeline, and hands the result to a reporter.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 findings (or files that could not be
+read); 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from hygiene import __version__, rules
+from hygiene.config import FAIL_ON, Config, ConfigError, check_fail_on, load
+from hygiene.model import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with a clear line
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"hygiene: error: {message}\n")
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or () for v in item.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="hygiene",
+        description="Check that a repository's dependencies are pinned by version and hash (OpenSSF CLI-1).",
+    )
+    parser.add_argument("--version", action="version", version=f"hygiene {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    scan = sub.add_parser("scan", help="scan a repository and report findings")
+    scan.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders or files to scan (default: .)")
+    scan.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    scan.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
+    scan.add_argument(
+        "--fail-on", choices=FAIL_ON, default=None, help="lowest severity that makes the exit code 1 (default: error)"
+    )
+    scan.add_argument("--select", action="append", metavar="RULES", help="only these rule ids or prefixes (comma-separated)")
+    scan.add_argument("--ignore", action="append", metavar="RULES", help="skip these rule ids or prefixes (comma-separated)")
+    scan.add_argument("--exclude", action="append", metavar="GLOB", help="do not scan paths matching GLOB (repeatable)")
+    scan.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .hygiene.toml or [tool.hygiene] in pyproject.toml)")
+    scan.add_argument("--no-color", action="store_true", help="never colour the text output")
+
+    rules_cmd = sub.add_parser("rules", help="list the rule catalogue")
+    rules_cmd.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", metavar="RULE", help="rule id (HY103) or name (missing-hash)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "explain":
+            return _explain(args)
+    except ConfigError as exc:
+        print(f"hygiene: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _config_for(args: argparse.Namespace, root: Path) -> Config:
+    config = load(root, args.config)
+    updates: dict = {}
+    for key in ("select", "ignore"):
+        values = _split(getattr(args, key))
+        if values:
+            for v in values:
+                if not rules.matching(v):
+                    raise ConfigError(f"--{key}: unknown rule {v!r}")
+            updates[key] = tuple(values)
+    if args.exclude:
+        updates["exclude"] = config.exclude + tuple(args.exclude)
+    if args.fail_on:
+        updates["fail_on"] = check_fail_on(args.fail_on, "--fail-on")
+    return replace(config, **updates) if updates else config
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from hygiene.pipeline import scan, scan_root
+    from hygiene.reporters import REPORTERS
+
+    paths = args.paths or [Path(".")]
+    for p in paths:
+        if not p.exists():
+            raise ConfigError(f"{p}: no such file or folder")
+    root = scan_root(paths)
+    config = _config_for(args, root)
+    result = scan(paths, config)
+    color = (
+        args.format == "text"
+        and not args.no_color
+        and args.output is None
+        and "NO_COLOR" not in os.environ
+        and sys.stdout.isatty()
+    )
+    report = REPORTERS[args.format](result, color=color)
+    if args.output is not None:
+        try:
+            args.output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--output {args.output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+    return _exit_code(result, config.fail_on)
+
+
+def _exit_code(result, fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = Severity(fail_on).rank
+    if result.errors:
+        return EXIT_FINDINGS  # an unreadable manifest is never a pass
+    if any((f.severity or rules.get(f.rule).severity).rank >= threshold for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        data = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "principle": r.principle,
+                "level": r.level,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "hint": r.hint,
+            }
+            for r in rules.CATALOGUE.values()
+        ]
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    width = max(len(r.name) for r in rules.CATALOGUE.values())
+    for r in rules.CATALOGUE.values():
+        print(f"{r.id}  {r.name:<{width}}  {r.principle:<7}  {r.severity.value:<7}  {r.summary}")
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    found = rules.matching(args.rule)
+    if len(found) != 1:
+        print(f"hygiene: error: unknown rule {args.rule!r} (see `hygiene rules`)", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(found[0].documentation)
+    return EXIT_OK

@@ -1,0 +1,209 @@
+"""The records that flow through a scan: manifests, dependencies, findings.
+
+Everything here is a frozen dataclass. Parsers make `Manifest` and `Dependency` records that
+know exactly where they were written; checks turn them into `Finding` records; reporters and
+the SBOM read them. Nothing mutates a record after it is made.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something is written: a path relative to the scan root (``/``-separated) and
+    the first and last physical line (1-based, inclusive)."""
+
+    path: str
+    line: int = 0
+    end_line: int = 0
+
+    def __post_init__(self) -> None:
+        if self.end_line < self.line:
+            object.__setattr__(self, "end_line", self.line)
+
+
+class ManifestKind(str, enum.Enum):
+    REQUIREMENTS = "requirements"
+    CONSTRAINTS = "constraints"
+    PIP_COMPILE_INPUT = "pip-compile-input"
+    PYPROJECT = "pyproject"
+    SETUP_CFG = "setup.cfg"
+    PIPFILE = "Pipfile"
+    PIPFILE_LOCK = "Pipfile.lock"
+    UV_LOCK = "uv.lock"
+    POETRY_LOCK = "poetry.lock"
+    PDM_LOCK = "pdm.lock"
+    PYLOCK = "pylock"
+
+    @property
+    def is_lockfile(self) -> bool:
+        return self in _LOCKFILES
+
+
+_LOCKFILES = frozenset(
+    {
+        ManifestKind.PIPFILE_LOCK,
+        ManifestKind.UV_LOCK,
+        ManifestKind.POETRY_LOCK,
+        ManifestKind.PDM_LOCK,
+        ManifestKind.PYLOCK,
+    }
+)
+
+
+class SourceKind(str, enum.Enum):
+    """How a dependency is obtained."""
+
+    REGISTRY = "registry"  # by name from an index
+    URL = "url"  # a direct URL to an archive
+    VCS = "vcs"  # a version-control checkout
+    PATH = "path"  # a local file or directory of the repository itself
+    VIRTUAL = "virtual"  # a lockfile's own project / workspace member
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One dependency as one manifest states it, ecosystem-neutral."""
+
+    ecosystem: str  # "pypi"
+    name: str | None  # as written; None for an unnamed URL or path requirement
+    location: Location
+    source: SourceKind = SourceKind.REGISTRY
+    specifier: str = ""  # the version constraint as written ("==1.2", ">=1,<2", "^1.2", "")
+    version: str | None = None  # the exact version when the specifier admits exactly one
+    hashes: tuple[str, ...] = ()  # "algorithm:hexdigest"
+    url: str | None = None  # direct URL, VCS URL, local path or resolved lockfile URL
+    editable: bool = False
+    extras: tuple[str, ...] = ()
+    marker: str | None = None
+    group: str | None = None  # optional-dependency group, dependency group, "dev", …
+    constraint: bool = False  # written as a constraint (-c file) rather than a requirement
+    text: str = ""  # the requirement as written, for messages
+
+    @property
+    def key(self) -> str | None:
+        """The PEP 503 normalised name, used to compare names across manifests."""
+        return normalize_name(self.name) if self.name else None
+
+    @property
+    def display(self) -> str:
+        return self.name or self.url or self.text
+
+
+@dataclass(frozen=True)
+class Setting:
+    """An installer option written in a manifest (index URLs, trusted hosts, hash mode)."""
+
+    name: str  # "index-url", "extra-index-url", "trusted-host", "find-links",
+    # "require-hashes", "no-require-hashes", "verify-ssl"
+    value: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Include:
+    """A ``-r``/``-c`` reference from one requirements file to another."""
+
+    target: str  # as written
+    resolved: str | None  # path relative to the scan root, None when it escapes or is remote
+    constraint: bool
+    location: Location
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A parsed file: its dependencies and the settings and includes that shape how they
+    are installed."""
+
+    path: str
+    kind: ManifestKind
+    ecosystem: str = "pypi"
+    dependencies: tuple[Dependency, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    includes: tuple[Include, ...] = ()
+    # Which tools' lockfiles this abstract manifest expects ("uv", "poetry", "pdm", "pipenv").
+    lock_tools: tuple[str, ...] = ()
+    # Lines the parser could not understand; the rest of the file is still reported.
+    errors: tuple[ScanError, ...] = ()
+    # For lockfiles: a hash of the manifest recorded at lock time, and what it covers.
+    content_hash: str | None = None
+    content_hash_location: Location | None = None
+
+    @property
+    def concrete(self) -> bool:
+        return self.kind in _CONCRETE
+
+    @property
+    def is_lockfile(self) -> bool:
+        return self.kind.is_lockfile
+
+
+_CONCRETE = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS}) | _LOCKFILES
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # "HY103"
+    message: str
+    location: Location
+    ecosystem: str = "pypi"
+    package: str | None = None
+    version_spec: str | None = None
+    severity: Severity | None = None  # None: the rule's (configured) default
+    hint: str | None = None  # None: the rule's own fix hint
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """A file that could not be read or understood, and why."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A check that did not run, and why."""
+
+    check: str
+    reason: str
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    manifests: tuple[Manifest, ...] = ()
+    errors: tuple[ScanError, ...] = ()
+    skipped: tuple[Skipped, ...] = field(default=())
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503 normalisation: runs of ``-``, ``_`` and ``.`` become one ``-``, lower case."""
+    out = []
+    prev_sep = False
+    for ch in name.strip().lower():
+        if ch in "-_.":
+            if not prev_sep:
+                out.append("-")
+            prev_sep = True
+        else:
+            out.append(ch)
+            prev_sep = False
+    return "".join(out)

@@ -1,0 +1,37 @@
+"""One parser module per manifest family; this table says which parses what.
+
+Each entry is ``module:function`` with the signature ``(path, text) -> Manifest``, imported on
+first use so that a scan pays only for the parsers it needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from hygiene.model import Manifest, ManifestKind
+
+_TABLE: dict[ManifestKind, str] = {
+    ManifestKind.REQUIREMENTS: "hygiene.parsers.requirements:parse_requirements",
+    ManifestKind.CONSTRAINTS: "hygiene.parsers.requirements:parse_constraints",
+    ManifestKind.PIP_COMPILE_INPUT: "hygiene.parsers.requirements:parse_pip_compile_input",
+    ManifestKind.PYPROJECT: "hygiene.parsers.pyproject:parse",
+    ManifestKind.SETUP_CFG: "hygiene.parsers.setup_cfg:parse",
+    ManifestKind.PIPFILE: "hygiene.parsers.pipfile:parse",
+    ManifestKind.PIPFILE_LOCK: "hygiene.parsers.pipfile_lock:parse",
+    ManifestKind.UV_LOCK: "hygiene.parsers.uv_lock:parse",
+    ManifestKind.POETRY_LOCK: "hygiene.parsers.poetry_lock:parse",
+    ManifestKind.PDM_LOCK: "hygiene.parsers.pdm_lock:parse",
+    ManifestKind.PYLOCK: "hygiene.parsers.pylock:parse",
+}
+
+_loaded: dict[ManifestKind, Callable[[str, str], Manifest]] = {}
+
+
+def parser_for(kind: ManifestKind) -> Callable[[str, str], Manifest]:
+    fn = _loaded.get(kind)
+    if fn is None:
+        module, name = _TABLE[kind].split(":")
+        fn = getattr(importlib.import_module(module), name)
+        _loaded[kind] = fn
+    return fn

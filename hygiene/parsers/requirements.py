@@ -1,0 +1,244 @@
+"""pip requirements and constraints files.
+
+pip's own grammar is applied by `pip-requirements-parser` (a vendored copy of pip's parser):
+line continuations, comments, per-requirement options such as several ``--hash``, markers,
+extras, editables, VCS, URL and path requirements, and option lines. We drive its building
+blocks one file at a time from text the scan has already read (so size limits and the
+no-escape rule hold), and resolve ``-r``/``-c`` ourselves: includes are recorded on the
+`Manifest` and followed by the checks, never read by the parser.
+"""
+
+from __future__ import annotations
+
+import optparse
+import posixpath
+import re
+import shlex
+from collections.abc import Iterator
+
+import pip_requirements_parser as prp
+
+from hygiene.model import (
+    Dependency,
+    Include,
+    Location,
+    Manifest,
+    ManifestKind,
+    ScanError,
+    Setting,
+    SourceKind,
+)
+from hygiene.versions import exact_version
+
+_ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".zip")
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+# --- a faster line parser with pip's exact semantics -------------------------------------
+#
+# pip (and pip-requirements-parser) build a new optparse parser for every line, because
+# optparse's "append" options append to the *shared* default lists. Building the parser is
+# ~70% of the parse time. One parser with fresh copies of the list defaults per line behaves
+# identically. ``shlex.split`` is likewise replaced by ``str.split`` only where the two are
+# provably equal: printable ASCII with no quote or backslash characters.
+
+_LINE_PARSER = prp.build_parser()
+_LIST_DEFAULTS = {k for k, v in _LINE_PARSER.defaults.items() if isinstance(v, list)}
+_NEEDS_SHLEX = re.compile(r"[^\x21-\x7e \t\r\n]|['\"\\]")
+
+
+def _parse_line(line: str) -> tuple[str, optparse.Values, list[str]]:
+    defaults = dict(_LINE_PARSER.defaults)
+    for key in _LIST_DEFAULTS:
+        defaults[key] = list(defaults[key])
+    args_str, options_str = prp.break_args_options(line)
+    tokens = shlex.split(options_str) if _NEEDS_SHLEX.search(options_str) else options_str.split()
+    opts, arguments = _LINE_PARSER.parse_args(tokens, optparse.Values(defaults))
+    return args_str, opts, arguments
+
+
+# Options newer pips accept that the vendored parser does not know.
+_NEWER_PIP_OPTIONS = {"--no-require-hashes": "no-require-hashes"}
+
+
+def _physical_end(lines: list[str], first: int) -> int:
+    """The last physical line (1-based) of the logical line starting at `first`, following
+    pip's rule: a line ending in a backslash continues, unless it carries a comment."""
+    i = first
+    while i <= len(lines):
+        raw = lines[i - 1]
+        if raw.endswith("\\") and not prp.COMMENT_RE.search(raw):
+            i += 1
+            continue
+        break
+    return min(i, len(lines)) if lines else first
+
+
+def parse_requirements_file(path: str, text: str, kind: ManifestKind = ManifestKind.REQUIREMENTS) -> Manifest:
+    """Parse one requirements/constraints file into a `Manifest`.
+
+    `path` is root-relative; includes are resolved relative to this file's folder and recorded
+    as `Include` records (``resolved`` is None when the target is remote or escapes the root).
+    """
+    raw_lines = text.splitlines()
+    deps: list[Dependency] = []
+    settings: list[Setting] = []
+    includes: list[Include] = []
+    errors: list[ScanError] = []
+    constraint_file = kind is ManifestKind.CONSTRAINTS
+
+    def loc(line_number: int) -> Location:
+        return Location(path, line_number, _physical_end(raw_lines, line_number))
+
+    for parsed in _iter_lines(path, text):
+        if isinstance(parsed, prp.InvalidRequirementLine):
+            number = parsed.requirement_line.line_number
+            line = parsed.requirement_line.line.strip()
+            newer = _NEWER_PIP_OPTIONS.get(line.split()[0] if line else "")
+            if newer and len(line.split()) == 1:
+                settings.append(Setting(newer, "true", loc(number)))
+                continue
+            errors.append(ScanError(path, f"pip cannot parse this line: {_first_line(parsed.error_message)}", number))
+        elif isinstance(parsed, prp.OptionLine):
+            number = parsed.requirement_line.line_number
+            _option_settings(parsed.options, loc(number), path, settings, includes)
+        elif isinstance(parsed, prp.InstallRequirement):
+            deps.append(_dependency(parsed, loc(parsed.line_number), constraint_file))
+    return Manifest(
+        path=path,
+        kind=kind,
+        dependencies=tuple(deps),
+        settings=tuple(settings),
+        includes=tuple(includes),
+        errors=tuple(errors),
+    )
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "invalid line"
+
+
+def _iter_lines(path: str, text: str) -> Iterator[object]:
+    """pip-requirements-parser's per-file loop, from text instead of a path."""
+    for numbered in prp.preprocess(text):
+        number, line = numbered
+        if isinstance(numbered, prp.CommentLine):
+            continue
+        req_line = prp.RequirementLine(line=line, line_number=number, filename=path)
+        try:
+            requirement_string, options, arguments = _parse_line(line)
+        except Exception as exc:  # optparse errors, shlex errors on unbalanced quotes
+            yield prp.InvalidRequirementLine(requirement_line=req_line, error_message=str(getattr(exc, "msg", exc)))
+            continue
+        parsed_line = prp.ParsedLine(
+            requirement_string=requirement_string,
+            options=options,
+            is_constraint=False,
+            requirement_line=req_line,
+            arguments=arguments,
+        )
+        for item in prp.handle_line(parsed_line=parsed_line):
+            if isinstance(item, prp.ParsedRequirement):
+                try:
+                    req = prp.build_req_from_parsedreq(item)
+                except Exception as exc:  # packaging.requirements.InvalidRequirement and friends
+                    yield prp.InvalidRequirementLine(requirement_line=req_line, error_message=str(exc))
+                    continue
+                if req.invalid_options:
+                    yield prp.InvalidRequirementLine(
+                        requirement_line=req_line,
+                        error_message="options not allowed on a requirement line: "
+                        + ", ".join(sorted(req.invalid_options)),
+                    )
+                else:
+                    yield req
+            else:
+                yield item
+
+
+def _option_settings(
+    options: dict,
+    location: Location,
+    path: str,
+    settings: list[Setting],
+    includes: list[Include],
+) -> None:
+    single = {"index_url": "index-url"}
+    multi = {
+        "extra_index_urls": "extra-index-url",
+        "trusted_hosts": "trusted-host",
+        "find_links": "find-links",
+    }
+    for dest, name in single.items():
+        if options.get(dest):
+            settings.append(Setting(name, str(options[dest]), location))
+    for dest, name in multi.items():
+        for value in options.get(dest) or ():
+            settings.append(Setting(name, str(value), location))
+    if options.get("require_hashes"):
+        settings.append(Setting("require-hashes", "true", location))
+    if options.get("no_index"):
+        settings.append(Setting("no-index", "true", location))
+    for dest, constraint in (("requirements", False), ("constraints", True)):
+        for target in options.get(dest) or ():
+            includes.append(Include(str(target), resolve_include(path, str(target)), constraint, location))
+
+
+def resolve_include(including: str, target: str) -> str | None:
+    """Resolve a ``-r``/``-c`` target the way pip does (relative to the including file),
+    as a root-relative path; None for remote targets and for paths that leave the root."""
+    if _URL_RE.match(target):
+        if target.startswith("file://"):
+            return None  # absolute path by construction: outside what we may read
+        return None
+    if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(including), target.replace("\\", "/")))
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        return None
+    return joined
+
+
+def _dependency(req: prp.InstallRequirement, location: Location, constraint: bool) -> Dependency:
+    link = req.link
+    url = link.url if link is not None else None
+    if req.is_vcs_url:
+        source = SourceKind.VCS
+    elif url is not None and _URL_RE.match(url) and not url.lower().startswith("file:"):
+        source = SourceKind.URL
+    elif url is not None:
+        source = SourceKind.PATH
+    else:
+        source = SourceKind.REGISTRY
+    specifier = str(req.specifier) if req.req is not None and req.specifier else ""
+    return Dependency(
+        ecosystem="pypi",
+        name=req.name,
+        location=location,
+        source=source,
+        specifier=specifier,
+        version=exact_version(specifier) if specifier else None,
+        hashes=tuple(req.hash_options),
+        url=url,
+        editable=bool(req.is_editable),
+        extras=tuple(sorted(req.extras or ())),
+        marker=str(req.marker) if req.marker else None,
+        constraint=constraint,
+        text=" ".join((req.line or "").split())[:300],
+    )
+
+
+def is_archive(url_or_path: str) -> bool:
+    base = url_or_path.split("#", 1)[0].split("?", 1)[0].lower()
+    return base.endswith(_ARCHIVE_SUFFIXES)
+
+
+def parse_requirements(path: str, text: str) -> Manifest:
+    return parse_requirements_file(path, text, ManifestKind.REQUIREMENTS)
+
+
+def parse_constraints(path: str, text: str) -> Manifest:
+    return parse_requirements_file(path, text, ManifestKind.CONSTRAINTS)
+
+
+def parse_pip_compile_input(path: str, text: str) -> Manifest:
+    return parse_requirements_file(path, text, ManifestKind.PIP_COMPILE_INPUT)

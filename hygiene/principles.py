@@ -1,0 +1,51 @@
+"""How far the scanned repository gets on each principle, and what blocks it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from hygiene import rules
+from hygiene.config import Config
+from hygiene.model import Finding, Severity
+
+# Principles this release can assess, by the rules whose findings block them.
+ASSESSED = {"CLI-1"}
+
+
+def assess(findings: Iterable[Finding], config: Config) -> dict[str, dict]:
+    """Per principle: whether it is reached and how many findings block it.
+
+    A finding blocks its principle when its (configured) severity is warning or error; notes
+    are advice. A principle is reached when it is assessed and nothing blocks it.
+    """
+    blocking: dict[str, Counter] = {p: Counter() for p in rules.PRINCIPLES}
+    for f in findings:
+        sev = f.severity or rules.get(f.rule).severity
+        if sev.rank >= Severity.WARNING.rank:
+            blocking[rules.get(f.rule).principle][f.rule] += 1
+    out: dict[str, dict] = {}
+    for pid, principle in rules.PRINCIPLES.items():
+        principle_rules = [r.id for r in rules.CATALOGUE.values() if r.principle == pid]
+        disabled = sorted(r for r in principle_rules if r not in config.enabled)
+        entry: dict = {"title": principle.title, "level": principle.level}
+        if pid in ASSESSED:
+            count = sum(blocking[pid].values())
+            entry.update(
+                assessed=True,
+                reached=count == 0,
+                blocking=count,
+                blocking_rules=dict(sorted(blocking[pid].items())),
+                disabled_rules=disabled,
+            )
+        else:
+            entry.update(
+                assessed=False,
+                reached=None,
+                blocking=None,
+                blocking_rules={},
+                disabled_rules=disabled,
+                reason="not assessed: its checks are not implemented in this release",
+            )
+        out[pid] = entry
+    return out

@@ -1,0 +1,61 @@
+"""The JSON output contract (see the rule catalogue specification): stable keys, findings
+sorted by path, line, rule."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from hygiene import __version__, rules
+from hygiene.model import Finding
+
+if TYPE_CHECKING:
+    from hygiene.pipeline import ScanResult
+
+
+def finding_dict(f: Finding) -> dict:
+    rule = rules.get(f.rule)
+    out = {
+        "rule": f.rule,
+        "name": rule.name,
+        "principle": rule.principle,
+        "level": rule.level,
+        "severity": (f.severity or rule.severity).value,
+        "message": f.message,
+        "path": f.location.path,
+        "line": f.location.line,
+        "end_line": f.location.end_line,
+        "ecosystem": f.ecosystem,
+        "hint": f.hint or rule.hint,
+    }
+    if f.package is not None or f.version_spec is not None:
+        out["package"] = f.package
+        out["version_spec"] = f.version_spec
+    return out
+
+
+def document(result: ScanResult) -> dict:
+    return {
+        "version": __version__,
+        "root": str(result.root),
+        "findings": [finding_dict(f) for f in result.findings],
+        "summary": {
+            "error": result.count("error"),
+            "warning": result.count("warning"),
+            "note": result.count("note"),
+            "suppressed": result.suppressed,
+            "files": len(result.manifests),
+        },
+        "principles": result.principles,
+        "skipped": [
+            {"check": s.check, "reason": s.reason, **({"path": s.path} if s.path else {})} for s in result.skipped
+        ],
+        "errors": [
+            {"path": e.path, "reason": e.reason, **({"line": e.line} if e.line is not None else {})}
+            for e in result.errors
+        ],
+    }
+
+
+def render(result: ScanResult, *, color: bool = False) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,51 @@
+"""Human-readable output for terminals and CI logs: grouped by file, one line per finding
+with its rule, line and fix hint, and a closing count per severity. Colour only when asked
+(the CLI asks on a TTY without NO_COLOR). Text from scanned files is made safe for terminals."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from hygiene import rules
+from hygiene.escape import terminal_safe
+
+if TYPE_CHECKING:
+    from hygiene.pipeline import ScanResult
+
+_COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "note": "\x1b[36m"}
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def render(result: ScanResult, *, color: bool = False) -> str:
+    def c(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    lines: list[str] = []
+    for path, group in groupby(result.findings, key=lambda f: f.location.path):
+        lines.append(c(_BOLD, terminal_safe(path)))
+        for f in group:
+            rule = rules.get(f.rule)
+            sev = (f.severity or rule.severity).value
+            lines.append(
+                f"  {f.location.line:>5}  {c(_COLORS[sev], f'{sev:<7}')} {f.rule} {rule.name}: {terminal_safe(f.message)}"
+            )
+            lines.append(c(_DIM, f"{'':>16}fix: {terminal_safe(f.hint or rule.hint)}"))
+        lines.append("")
+    if result.errors:
+        lines.append(c(_BOLD, "Files that could not be read or understood:"))
+        for e in result.errors:
+            where = f"{e.path}:{e.line}" if e.line else e.path
+            lines.append(f"  {terminal_safe(where)}: {terminal_safe(e.reason)}")
+        lines.append("")
+    cli1 = result.principles.get("CLI-1", {})
+    if cli1.get("assessed"):
+        state = "reached" if cli1["reached"] else f"not reached ({cli1['blocking']} blocking)"
+        lines.append(f"CLI-1 (pinned by version and hash): {state}")
+    lines.append(
+        f"{len(result.manifests)} files scanned: {result.count('error')} errors, {result.count('warning')} warnings, "
+        f"{result.count('note')} notes"
+        + (f", {result.suppressed} suppressed" if result.suppressed else "")
+        + (f"; {len(result.errors)} files with read errors" if result.errors else "")
+    )
+    return "\n".join(lines) + "\n"
