@@ -137,8 +137,10 @@ class Manifest:
     dependencies: tuple[Dependency, ...] = ()
     settings: tuple[Setting, ...] = ()
     includes: tuple[Include, ...] = ()
-    # Which tools' lockfiles this abstract manifest expects ("uv", "poetry", "pdm", "pipenv").
+    # Which tools' lockfiles this abstract manifest expects ("uv", "poetry", "pdm", "pipenv"),
+    # and where it declares its dependencies (HY108 points there).
     lock_tools: tuple[str, ...] = ()
+    declared_at: Location | None = None
     # Lines the parser could not understand; the rest of the file is still reported.
     errors: tuple[ScanError, ...] = ()
     # For lockfiles: a hash of the manifest recorded at lock time, and what it covers.

@@ -118,7 +118,11 @@ def scan(paths: Sequence[Path], config: Config) -> ScanResult:
     errors.extend(_include_cycles(manifests))
 
     ordered = tuple(sorted(manifests.values(), key=lambda m: m.path))
-    ctx = CheckContext(ordered, CheckOptions(allowed_python_hosts=config.allowed_python_hosts))
+    ctx = CheckContext(
+        ordered,
+        CheckOptions(allowed_python_hosts=config.allowed_python_hosts),
+        paths=frozenset(c.path for c in candidates) | frozenset(manifests),
+    )
     raw: list[Finding] = []
     for spec in _CHECKS:
         try:  # TEMPORARY while the lockfile check is being written

@@ -22,6 +22,8 @@ class CheckOptions:
 class CheckContext:
     manifests: tuple[Manifest, ...]
     options: CheckOptions = field(default_factory=CheckOptions)
+    # Every manifest path discovered, parsed or not (a lockfile that failed to parse exists).
+    paths: frozenset[str] = frozenset()
 
     def by_path(self) -> dict[str, Manifest]:
         return {m.path: m for m in self.manifests}

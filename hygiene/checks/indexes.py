@@ -2,7 +2,8 @@
 
 Parsers translate each tool's way of naming indexes into `Setting` records: ``index-url``
 replaces the default index, ``extra-index-url`` adds one that is searched for every package,
-``find-links``, ``trusted-host`` and ``verify-ssl``. Lockfile URLs are judged by the lockfile
+``pinned-index`` is one only the packages that name it come from, ``find-links``,
+``trusted-host`` and ``verify-ssl``. Lockfile URLs are judged by the lockfile
 check; this one reads the settings and the direct URLs of every other manifest.
 """
 
@@ -25,7 +26,7 @@ def check_indexes(ctx: CheckContext) -> Iterator[Finding]:
             continue  # judged with their entries by the lockfile check
         for s in manifest.settings:
             value = s.value
-            if s.name in ("index-url", "extra-index-url", "find-links") and _scheme(value) == "http":
+            if s.name in ("index-url", "extra-index-url", "find-links", "pinned-index") and _scheme(value) == "http":
                 yield Finding("HY107", f"`{s.name} {value}` fetches packages over plain HTTP", s.location)
             if s.name == "extra-index-url":
                 yield Finding(

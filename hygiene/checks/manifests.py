@@ -1,12 +1,84 @@
-"""CLI-1 abstract manifests and their lockfiles: HY108 (missing lockfile), HY109 (stale)."""
+"""CLI-1 abstract manifests and their lockfiles: HY108 (missing lockfile), HY109 (stale).
+
+An abstract manifest states ranges; its tool's lockfile is what gets installed. The lockfile is
+looked for in the manifest's folder and every parent folder up to the scan root (uv and
+workspaces keep one lock at the workspace root).
+"""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from hygiene.checks.base import CheckContext
-from hygiene.model import Finding
+from hygiene.model import Finding, Manifest, ManifestKind, SourceKind
+
+# The lockfile names each tool reads.
+LOCKFILES: dict[str, tuple[str, ...]] = {
+    "uv": ("uv.lock", "pylock.toml"),
+    "poetry": ("poetry.lock",),
+    "pdm": ("pdm.lock", "pylock.toml"),
+    "pipenv": ("Pipfile.lock",),
+}
+_FIX = {"uv": "uv lock", "poetry": "poetry lock", "pdm": "pdm lock", "pipenv": "pipenv lock"}
+
+
+def _folders(path: str) -> Iterator[str]:
+    folder = posixpath.dirname(path)
+    while True:
+        yield folder
+        if not folder:
+            return
+        folder = posixpath.dirname(folder)
+
+
+def find_lockfile(manifest: Manifest, tool: str, paths: frozenset[str]) -> str | None:
+    for folder in _folders(manifest.path):
+        for name in LOCKFILES[tool]:
+            candidate = posixpath.join(folder, name) if folder else name
+            if candidate in paths:
+                return candidate
+    return None
 
 
 def check_manifests(ctx: CheckContext) -> Iterator[Finding]:
-    return iter(())
+    by_path = ctx.by_path()
+    paths = ctx.paths | frozenset(by_path)
+    for manifest in ctx.manifests:
+        if manifest.kind not in (ManifestKind.PYPROJECT, ManifestKind.PIPFILE) or not manifest.lock_tools:
+            continue
+        found = [(tool, find_lockfile(manifest, tool, paths)) for tool in manifest.lock_tools]
+        locked = [(tool, lock) for tool, lock in found if lock is not None]
+        if not locked:
+            tools = ", ".join(manifest.lock_tools)
+            names = " or ".join(n for t in manifest.lock_tools for n in LOCKFILES[t][:1])
+            where = manifest.declared_at or manifest.dependencies[0].location
+            yield Finding(
+                "HY108",
+                f"{manifest.path} declares dependencies for {tools} but no lockfile ({names}) is committed: "
+                f"installs resolve whatever is newest (run `{_FIX[manifest.lock_tools[0]]}`)",
+                where,
+            )
+            continue
+        tool, lock_path = locked[0]
+        lock = by_path.get(lock_path)
+        if lock is None:
+            continue  # present but unreadable: reported under errors
+        yield from _stale(manifest, lock, tool)
+
+
+def _stale(manifest: Manifest, lock: Manifest, tool: str) -> Iterator[Finding]:
+    locked = {d.key for d in lock.dependencies if d.key}
+    for dep in manifest.dependencies:
+        if dep.group == "build-system" or not dep.key or dep.source is SourceKind.PATH:
+            continue
+        if dep.key not in locked:
+            yield Finding(
+                "HY109",
+                f"`{dep.name}` is declared here but absent from {lock.path}: the lockfile is stale "
+                f"(run `{_FIX[tool]}`)",
+                dep.location,
+                "pypi",
+                dep.name,
+                dep.specifier or None,
+            )

@@ -169,6 +169,13 @@ def _spec_text(dep: Dependency) -> str:
 
 
 def check_requirements(ctx: CheckContext) -> Iterator[Finding]:
+    # Abstract manifests (pyproject, setup.cfg, Pipfile): ranges are fine, but a VCS or URL
+    # source is what gets fetched, so it is judged like one in a requirements file.
+    for manifest in ctx.manifests:
+        if manifest.kind not in REQUIREMENT_KINDS and not manifest.is_lockfile:
+            for dep in manifest.dependencies:
+                if dep.source in (SourceKind.VCS, SourceKind.URL):
+                    yield from _judge_source(dep, _finder(dep))
     by_path = {m.path: m for m in ctx.manifests if m.kind in REQUIREMENT_KINDS}
     if not by_path:
         return
@@ -224,9 +231,7 @@ def _judge(
     pins: dict[str, Dependency],
 ) -> Iterator[Finding]:
     spec = _spec_text(dep)
-
-    def finding(rule: str, message: str) -> Finding:
-        return Finding(rule, message, dep.location, "pypi", dep.name, dep.specifier or None)
+    finding = _finder(dep)
 
     if refusal is not None:
         why, inst = refusal
@@ -254,6 +259,13 @@ def _judge(
         return
     if unverified and not dep.hashes:
         yield finding("HY103", f"`{spec}` is pinned but has no --hash, so pip does not verify what it downloads")
+
+
+def _finder(dep: Dependency):
+    def finding(rule: str, message: str) -> Finding:
+        return Finding(rule, message, dep.location, "pypi", dep.name, dep.specifier or None)
+
+    return finding
 
 
 def _judge_source(dep: Dependency, finding) -> Iterator[Finding]:

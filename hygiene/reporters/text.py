@@ -43,9 +43,13 @@ def render(result: ScanResult, *, color: bool = False) -> str:
         state = "reached" if cli1["reached"] else f"not reached ({cli1['blocking']} blocking)"
         lines.append(f"CLI-1 (pinned by version and hash): {state}")
     lines.append(
-        f"{len(result.manifests)} files scanned: {result.count('error')} errors, {result.count('warning')} warnings, "
-        f"{result.count('note')} notes"
+        f"{len(result.manifests)} files scanned: {_n(result.count('error'), 'error')}, "
+        f"{_n(result.count('warning'), 'warning')}, {_n(result.count('note'), 'note')}"
         + (f", {result.suppressed} suppressed" if result.suppressed else "")
-        + (f"; {len(result.errors)} files with read errors" if result.errors else "")
+        + (f"; {_n(len(result.errors), 'file problem')}" if result.errors else "")
     )
     return "\n".join(lines) + "\n"
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
