@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
 
     rules_cmd = sub.add_parser("rules", help="list the rule catalogue")
-    rules_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    rules_cmd.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="RULE", help="rule id (HY103) or name (missing-hash)")
@@ -152,6 +152,9 @@ def _rules(args: argparse.Namespace) -> int:
             for r in rules.CATALOGUE.values()
         ]
         print(json.dumps(data, indent=2))
+        return EXIT_OK
+    if args.format == "markdown":
+        sys.stdout.write(rules.markdown_table())
         return EXIT_OK
     width = max(len(r.name) for r in rules.CATALOGUE.values())
     for r in rules.CATALOGUE.values():

@@ -202,7 +202,9 @@ def check_requirements(ctx: CheckContext) -> Iterator[Finding]:
         for dep, _ in inst.entries:
             i = id(dep)
             if i in inst.refused:
-                refused.setdefault(i, (inst.refused[i], inst))
+                # Name the file's own install when it is one of those refused.
+                if i not in refused or inst.root == dep.location.path:
+                    refused[i] = (inst.refused[i], inst)
             elif i not in inst.verified:
                 unverified.add(i)
 

@@ -157,3 +157,11 @@ def matching(selector: str) -> list[Rule]:
         return [BY_NAME[sel]]
     up = sel.upper()
     return [r for r in _RULES if r.id.startswith(up)] if up.startswith("HY") else []
+
+
+def markdown_table() -> str:
+    """The catalogue as the Markdown table the README carries (kept in sync by a test)."""
+    rows = ["| id | name | principle | default | what it reports |", "|---|---|---|---|---|"]
+    for r in _RULES:
+        rows.append(f"| {r.id} | `{r.name}` | {r.principle} | {r.severity.value} | {r.summary} |")
+    return "\n".join(rows) + "\n"
