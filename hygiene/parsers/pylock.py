@@ -1,0 +1,136 @@
+"""The standard lockfile of PEP 751, ``pylock.toml`` / ``pylock.<name>.toml``.
+
+Each ``[[packages]]`` entry has exactly one source: an index (``index`` plus ``sdist`` and/or
+``wheels``), ``vcs = {type, url|path, requested-revision, commit-id}``,
+``directory = {path, editable}`` or ``archive = {url|path, hashes}``. Hashes are tables keyed
+by algorithm (``hashes = {sha256 = "…"}``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
+from hygiene.parsers.base import ManifestError
+from hygiene.parsers.locate import (
+    load_toml,
+    normalize_hash,
+    span_line,
+    span_location,
+    tables_in,
+    toml_spans,
+    unique,
+)
+
+
+def parse(path: str, text: str) -> Manifest:
+    doc = load_toml(text)
+    spans = toml_spans(text)
+    packages = doc.get("packages", [])
+    if not isinstance(packages, list):
+        raise ManifestError("`packages` must be an array of tables",
+                            span_line(spans, ("packages",)))
+
+    dependencies: list[Dependency] = []
+    settings: list[Setting] = []
+    indexes: set[str] = set()
+    for index, entry in enumerate(packages):
+        key = ("packages", index)
+        location = span_location(path, spans, key)
+        if not isinstance(entry, dict):
+            raise ManifestError("a [[packages]] entry is not a table", location.line or None)
+        name = entry.get("name")
+        if not isinstance(name, str) or not name:
+            raise ManifestError("[[packages]] entry without a `name`", location.line or None)
+        version = entry.get("version")
+        version = version if isinstance(version, str) and version else None
+
+        sdist = _table(entry.get("sdist"))
+        wheels = tables_in(entry.get("wheels"))
+        vcs, directory, archive = (_table(entry.get(k)) for k in ("vcs", "directory", "archive"))
+        artifacts = [a for a in (sdist, *wheels, archive) if a]
+        hashes = unique([h for a in artifacts for h in _hashes(a.get("hashes"))])
+        editable = False
+
+        if vcs:
+            kind, url = SourceKind.VCS, _vcs_url(vcs)
+        elif directory:
+            kind = SourceKind.PATH
+            url = directory.get("path") if isinstance(directory.get("path"), str) else None
+            editable = directory.get("editable") is True
+        elif archive:
+            remote = _str(archive.get("url"))
+            kind = SourceKind.URL if remote else SourceKind.PATH
+            url = remote or _str(archive.get("path"))
+        else:
+            index_url = _str(entry.get("index"))
+            url = next((u for u in (_str(a.get("url")) for a in (sdist, *wheels)) if u), None)
+            local = [p for p in (_str(a.get("path")) for a in (sdist, *wheels)) if p]
+            if not index_url and not url and local:  # artifacts on disk only
+                kind, url = SourceKind.PATH, local[0]
+            else:
+                kind = SourceKind.REGISTRY
+            if index_url and index_url not in indexes:
+                indexes.add(index_url)
+                settings.append(
+                    Setting("index-url", index_url, span_location(path, spans, key + ("index",)))
+                )
+
+        marker = _str(entry.get("marker"))
+        dependencies.append(
+            Dependency(
+                ecosystem="pypi",
+                name=name,
+                location=location,
+                source=kind,
+                specifier=f"=={version}" if version else "",
+                version=version,
+                hashes=hashes,
+                url=url,
+                editable=editable,
+                marker=marker,
+            )
+        )
+    return Manifest(
+        path=path,
+        kind=ManifestKind.PYLOCK,
+        dependencies=tuple(dependencies),
+        settings=tuple(settings),
+    )
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _hashes(table: Any) -> list[str]:
+    if not isinstance(table, dict):
+        return []
+    out = []
+    for alg, digest in table.items():
+        normal = normalize_hash(f"{alg}:{digest}") if isinstance(digest, str) else None
+        if normal:
+            out.append(normal)
+    return out
+
+
+def _vcs_url(vcs: dict[str, Any]) -> str | None:
+    """A pip-style ``<type>+<url>@<commit-id>`` (``commit-id`` is required by PEP 751; the
+    requested revision is used only when a hand-edited lock lacks it)."""
+    url = _str(vcs.get("url")) or _str(vcs.get("path"))
+    if url is None:
+        return None
+    vcs_type = _str(vcs.get("type")) or "git"
+    if not url.startswith(vcs_type + "+"):
+        url = f"{vcs_type}+{url}"
+    ref = _str(vcs.get("commit-id")) or _str(vcs.get("requested-revision"))
+    if ref:
+        url = f"{url}@{ref}"
+    subdirectory = _str(vcs.get("subdirectory"))
+    if subdirectory:
+        url = f"{url}#subdirectory={subdirectory}"
+    return url

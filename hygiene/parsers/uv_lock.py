@@ -1,0 +1,119 @@
+"""uv's lockfile, ``uv.lock`` (format version 1).
+
+Each ``[[package]]`` records where the package comes from in ``source`` (an inline table with
+one key: ``registry``, ``git``, ``url``, ``path``, ``directory``, ``editable``, ``virtual``)
+and the artifacts it may install from in ``sdist = {url, hash, size}`` and
+``wheels = [{url, hash, size}]``. A git source is written with the resolved commit as its
+fragment (``https://github.com/a/b?rev=main#<sha>``); a direct URL source keeps the URL in
+``source`` and only the hash in ``sdist``/``wheels``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
+from hygiene.parsers.base import ManifestError
+from hygiene.parsers.locate import (
+    load_toml,
+    normalize_hash,
+    span_line,
+    span_location,
+    tables_in,
+    toml_spans,
+    unique,
+)
+
+_SOURCES = {
+    "registry": SourceKind.REGISTRY,
+    "git": SourceKind.VCS,
+    "url": SourceKind.URL,
+    "path": SourceKind.PATH,
+    "directory": SourceKind.PATH,
+    "editable": SourceKind.PATH,
+    "virtual": SourceKind.VIRTUAL,
+    "workspace": SourceKind.VIRTUAL,
+}
+
+
+def parse(path: str, text: str) -> Manifest:
+    doc = load_toml(text)
+    spans = toml_spans(text)
+    packages = doc.get("package", [])
+    if not isinstance(packages, list):
+        raise ManifestError("`package` must be an array of tables", span_line(spans, ("package",)))
+
+    dependencies: list[Dependency] = []
+    settings: list[Setting] = []
+    registries: set[str] = set()
+    for index, entry in enumerate(packages):
+        key = ("package", index)
+        location = span_location(path, spans, key)
+        if not isinstance(entry, dict):
+            raise ManifestError("a [[package]] entry is not a table", location.line or None)
+        name = entry.get("name")
+        if not isinstance(name, str) or not name:
+            raise ManifestError("[[package]] entry without a `name`", location.line or None)
+        version = entry.get("version")
+        version = version if isinstance(version, str) and version else None
+
+        kind, origin = _source(entry.get("source"))
+        sdist = entry.get("sdist")
+        sdist = sdist if isinstance(sdist, dict) else {}
+        wheels = tables_in(entry.get("wheels"))
+        artifacts = [sdist, *wheels] if sdist else wheels
+        hashes = unique([h for h in (normalize_hash(a.get("hash")) for a in artifacts) if h])
+
+        if kind is SourceKind.REGISTRY:
+            url = _first_url(sdist, wheels)
+            if origin and "://" in origin and origin not in registries:
+                # A local flat index (a directory) is not an index a check can judge.
+                registries.add(origin)
+                settings.append(
+                    Setting("index-url", origin, span_location(path, spans, key + ("source",)))
+                )
+        else:
+            url = origin
+
+        dependencies.append(
+            Dependency(
+                ecosystem="pypi",
+                name=name,
+                location=location,
+                source=kind,
+                specifier=f"=={version}" if version else "",
+                version=version,
+                hashes=hashes,
+                url=url,
+                editable=isinstance(entry.get("source"), dict) and "editable" in entry["source"],
+            )
+        )
+    return Manifest(
+        path=path,
+        kind=ManifestKind.UV_LOCK,
+        dependencies=tuple(dependencies),
+        settings=tuple(settings),
+    )
+
+
+def _source(source: Any) -> tuple[SourceKind, str | None]:
+    """The kind of a ``source`` value and what it names (index URL, git URL, path…)."""
+    if isinstance(source, dict):
+        for key, kind in _SOURCES.items():
+            value = source.get(key)
+            if isinstance(value, str):
+                return kind, value
+        return SourceKind.REGISTRY, None
+    if isinstance(source, str):  # pre-1.0 lockfiles: "registry+https://pypi.org/simple"
+        scheme, _, value = source.partition("+")
+        if scheme in _SOURCES:
+            return _SOURCES[scheme], value or None
+    return SourceKind.REGISTRY, None
+
+
+def _first_url(sdist: dict[str, Any], wheels: list[dict[str, Any]]) -> str | None:
+    for artifact in (sdist, *wheels):
+        url = artifact.get("url")
+        if isinstance(url, str) and url:
+            return url
+    return None
