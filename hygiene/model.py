@@ -8,6 +8,8 @@ the SBOM read them. Nothing mutates a record after it is made.
 from __future__ import annotations
 
 import enum
+import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 
@@ -196,16 +198,10 @@ class ParseResult:
     skipped: tuple[Skipped, ...] = field(default=())
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_name(name: str) -> str:
     """PEP 503 normalisation: runs of ``-``, ``_`` and ``.`` become one ``-``, lower case."""
-    out = []
-    prev_sep = False
-    for ch in name.strip().lower():
-        if ch in "-_.":
-            if not prev_sep:
-                out.append("-")
-            prev_sep = True
-        else:
-            out.append(ch)
-            prev_sep = False
-    return "".join(out)
+    return _SEPARATORS.sub("-", name.strip()).lower()
+
+
+_SEPARATORS = re.compile(r"[-_.]+")

@@ -125,11 +125,7 @@ def scan(paths: Sequence[Path], config: Config) -> ScanResult:
     )
     raw: list[Finding] = []
     for spec in _CHECKS:
-        try:  # TEMPORARY while the lockfile check is being written
-            check = _load(spec)
-        except ModuleNotFoundError:
-            continue
-        raw.extend(check(ctx))
+        raw.extend(_load(spec)(ctx))
 
     findings, suppressed = _finalise(raw, config, suppressions)
     all_skipped = tuple(skipped) + NOT_YET

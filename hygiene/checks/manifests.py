@@ -70,7 +70,9 @@ def check_manifests(ctx: CheckContext) -> Iterator[Finding]:
 def _stale(manifest: Manifest, lock: Manifest, tool: str) -> Iterator[Finding]:
     locked = {d.key for d in lock.dependencies if d.key}
     for dep in manifest.dependencies:
-        if dep.group == "build-system" or not dep.key or dep.source is SourceKind.PATH:
+        # Build requirements are never locked; a uv source says where a declared dependency
+        # comes from, it does not declare it again; path dependencies are the repository's own.
+        if dep.group in ("build-system", "uv-source") or not dep.key or dep.source is SourceKind.PATH:
             continue
         if dep.key not in locked:
             yield Finding(

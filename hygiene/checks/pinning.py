@@ -55,10 +55,10 @@ def _expand(by_path: dict[str, Manifest], root: str, as_constraint: bool) -> Ins
             return
         for s in manifest.settings:
             settings.setdefault(s.name, s.location)
-        items: list[tuple[int, int, Dependency | Include]] = [(d.location.line, 0, d) for d in manifest.dependencies]
-        items += [(i.location.line, 1, i) for i in manifest.includes]
-        items.sort(key=lambda t: (t[0], t[1]))
-        for _, _, item in items:
+        items: list[Dependency | Include] = list(manifest.dependencies)
+        if manifest.includes:  # interleave includes where they are written, as pip reads them
+            items = sorted(items + list(manifest.includes), key=_line_of)
+        for item in items:
             if isinstance(item, Include):
                 # pip: lines under `-c` are constraints; under `-r` requirements, wherever they sit.
                 if item.resolved and item.resolved not in stack:
@@ -77,6 +77,10 @@ def _expand(by_path: dict[str, Manifest], root: str, as_constraint: bool) -> Ins
     return install
 
 
+def _line_of(item: Dependency | Include) -> int:
+    return item.location.line
+
+
 def _simulate(install: Install) -> None:
     """Decide, as pip would, which entries it refuses and which it checks hashes for."""
     constraint_hashes: set[str] = set()
@@ -85,7 +89,7 @@ def _simulate(install: Install) -> None:
             constraint_hashes.add(dep.key)
     first_of_name: dict[str, Dependency] = {}
     for dep, as_c in install.entries:
-        bad = [h for h in dep.hashes if h.split(":", 1)[0].lower() not in PIP_HASH_ALGORITHMS or ":" not in h]
+        bad = [h for h in dep.hashes if h.split(":", 1)[0] not in PIP_HASH_ALGORITHMS] if dep.hashes else None
         if bad:
             install.refused[id(dep)] = (
                 f"pip rejects `--hash={bad[0]}` and refuses the whole file: "
