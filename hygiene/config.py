@@ -169,11 +169,26 @@ def check_fail_on(value: object, where: str) -> str:
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+        with open(path, "rb") as fh:
+            data = fh.read(DEFAULT_MAX_FILE_SIZE + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    if len(data) > DEFAULT_MAX_FILE_SIZE:
+        raise ConfigError(f"{path}: configuration file larger than {DEFAULT_MAX_FILE_SIZE} bytes")
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: configuration is not valid UTF-8 (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: configuration nested too deeply") from None
+
+
+def _inside(root: Path, path: Path) -> bool:
+    real = path.resolve()
+    root = root.resolve()
+    return real == root or root in real.parents
 
 
 def load(root: Path, explicit: Path | None = None) -> Config:
@@ -189,14 +204,18 @@ def load(root: Path, explicit: Path | None = None) -> Config:
                 raise ConfigError(f"{explicit}: no [tool.hygiene] table")
             return from_mapping(table, str(explicit))
         return from_mapping(data, str(explicit))
+    # The scanned repository's own configuration is read like any scanned file: never through
+    # a symlink that leaves the root, never past the size limit.
     dotfile = root / ".hygiene.toml"
     if dotfile.is_file():
+        if not _inside(root, dotfile):
+            raise ConfigError(".hygiene.toml resolves outside the scanned folder; refusing to use it")
         return from_mapping(_read_toml(dotfile), ".hygiene.toml")
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    if pyproject.is_file() and _inside(root, pyproject):
         try:
-            data = tomllib.loads(pyproject.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = _read_toml(pyproject)
+        except ConfigError:
             return Config()  # the scan reports the broken pyproject.toml itself
         tool = data.get("tool")
         if isinstance(tool, dict) and "hygiene" in tool:

@@ -145,6 +145,8 @@ class Manifest:
     declared_at: Location | None = None
     # Lines the parser could not understand; the rest of the file is still reported.
     errors: tuple[ScanError, ...] = ()
+    # What the parser deliberately did not follow (e.g. setup.cfg `file:` directives).
+    skipped: tuple[Skipped, ...] = ()
     # For lockfiles: a hash of the manifest recorded at lock time, and what it covers.
     content_hash: str | None = None
     content_hash_location: Location | None = None

@@ -110,6 +110,7 @@ def scan(paths: Sequence[Path], config: Config) -> ScanResult:
     for manifest, errs, supp in _parse_all(root, candidates, config.max_file_size):
         errors.extend(errs)
         if manifest is not None:
+            skipped.extend(manifest.skipped)
             manifests[manifest.path] = manifest
             if supp:
                 suppressions[manifest.path] = supp
@@ -200,35 +201,64 @@ def _follow_includes(
                 queue.append(new)
 
 
-def _include_cycles(manifests: dict[str, Manifest]) -> list[ScanError]:
-    """pip refuses a requirements file that includes itself, directly or not."""
-    errors: list[ScanError] = []
-    state: dict[str, int] = {}  # 1 visiting, 2 done
+MAX_INSTALL_ENTRIES = 500_000
 
-    def visit(path: str, trail: list[str]) -> None:
-        state[path] = 1
-        manifest = manifests.get(path)
-        for inc in manifest.includes if manifest else ():
+
+def _include_cycles(manifests: dict[str, Manifest]) -> list[ScanError]:
+    """pip refuses a requirements file that includes itself, directly or not. Iterative, so
+    a hostile chain of thousands of includes cannot exhaust the stack.
+
+    Also refuses to check an install that expands to more than `MAX_INSTALL_ENTRIES` lines (a
+    file including another twice, thirty levels deep, is a billion lines to pip too): such a
+    file's includes are dropped, with an error naming it."""
+    errors: list[ScanError] = []
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in sorted(manifests):
+        if manifests[start].kind not in _REQ_KINDS or start in state:
+            continue
+        trail: list[str] = [start]
+        state[start] = 1
+        stack = [iter(manifests[start].includes)]
+        while stack:
+            inc = next(stack[-1], None)
+            if inc is None:
+                stack.pop()
+                done = trail.pop()
+                state[done] = 2
+                order.append(done)
+                continue
             target = inc.resolved
             if target is None or target not in manifests:
                 continue
             if state.get(target) == 1:
-                cycle = trail[trail.index(target):] + [path, target] if target in trail else [path, target]
-                cycle = list(dict.fromkeys(cycle[:-1])) + [target]
+                cycle = trail[trail.index(target):] + [target]
                 errors.append(
                     ScanError(
-                        path,
+                        trail[-1],
                         f"include cycle {' -> '.join(cycle)}: pip refuses a requirements file that includes itself",
                         inc.location.line,
                     )
                 )
             elif target not in state:
-                visit(target, trail + [path])
-        state[path] = 2
-
-    for path in sorted(manifests):
-        if manifests[path].kind in _REQ_KINDS and path not in state:
-            visit(path, [])
+                state[target] = 1
+                trail.append(target)
+                stack.append(iter(manifests[target].includes))
+    size: dict[str, int] = {}
+    for path in order:  # post-order: includes first (back edges count 0, pip refuses cycles)
+        m = manifests[path]
+        total = len(m.dependencies) + sum(size.get(i.resolved, 0) for i in m.includes if i.resolved)
+        size[path] = min(total, MAX_INSTALL_ENTRIES + 1)
+        if total > MAX_INSTALL_ENTRIES:
+            errors.append(
+                ScanError(
+                    path,
+                    f"its -r/-c includes expand to more than {MAX_INSTALL_ENTRIES:,} requirements; "
+                    "includes not checked",
+                )
+            )
+            manifests[path] = replace(m, includes=())
+            size[path] = len(m.dependencies)
     return errors
 
 

@@ -49,24 +49,33 @@ def _expand(by_path: dict[str, Manifest], root: str, as_constraint: bool) -> Ins
     install = Install(root)
     settings: dict[str, Location] = {}
 
-    def walk(path: str, constraint: bool, stack: tuple[str, ...]) -> None:
-        manifest = by_path.get(path)
-        if manifest is None:
-            return
-        for s in manifest.settings:
-            settings.setdefault(s.name, s.location)
+    # pip reads an include where it is written, depth first: an explicit stack of
+    # (items, position, as-constraint, files on the path) keeps hostile chains off the C stack.
+    def items_of(manifest: Manifest) -> list[Dependency | Include]:
         items: list[Dependency | Include] = list(manifest.dependencies)
         if manifest.includes:  # interleave includes where they are written, as pip reads them
             items = sorted(items + list(manifest.includes), key=_line_of)
-        for item in items:
+        for s in manifest.settings:
+            settings.setdefault(s.name, s.location)
+        return items
+
+    first = by_path.get(root)
+    stack = [(items_of(first), 0, as_constraint, frozenset({root}))] if first else []
+    while stack:
+        items, pos, constraint, on_path = stack.pop()
+        while pos < len(items):
+            item = items[pos]
+            pos += 1
             if isinstance(item, Include):
+                target = item.resolved
                 # pip: lines under `-c` are constraints; under `-r` requirements, wherever they sit.
-                if item.resolved and item.resolved not in stack:
-                    walk(item.resolved, item.constraint, stack + (item.resolved,))
+                if target and target not in on_path and target in by_path:
+                    stack.append((items, pos, constraint, on_path))
+                    stack.append((items_of(by_path[target]), 0, item.constraint, on_path | {target}))
+                    break
             else:
                 install.entries.append((item, constraint))
 
-    walk(root, as_constraint, (root,))
     if "no-require-hashes" not in settings:
         hashed = next((d.location for d, _ in install.entries if d.hashes), None)
         if "require-hashes" in settings:

@@ -9,20 +9,15 @@ and URL sources, HY106/HY107 for indexes), and the exact line of every declarati
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
 from hygiene.model import Dependency, Location, Manifest, ManifestKind, ScanError, Setting, SourceKind
-from hygiene.parsers.base import ManifestError
+from hygiene.parsers import locate
 from hygiene.parsers.locate import toml_spans
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 Path = tuple
 
@@ -45,11 +40,7 @@ class _Ctx:
 
 
 def load_toml(path: str, text: str) -> dict:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ManifestError(f"invalid TOML: {exc}", line) from None
+    return locate.load_toml(text)
 
 
 def parse(path: str, text: str) -> Manifest:

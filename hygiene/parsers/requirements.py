@@ -62,11 +62,11 @@ _NEWER_PIP_OPTIONS = {"--no-require-hashes": "no-require-hashes"}
 
 def _physical_end(lines: list[str], first: int) -> int:
     """The last physical line (1-based) of the logical line starting at `first`, following
-    pip's rule: a line ending in a backslash continues, unless it carries a comment."""
+    pip's rule: a line ending in a backslash continues, unless it is a comment-only line."""
     i = first
     while i <= len(lines):
         raw = lines[i - 1]
-        if raw.endswith("\\") and not prp.COMMENT_RE.search(raw):
+        if raw.endswith("\\") and not prp.COMMENT_RE.match(raw):
             i += 1
             continue
         break
@@ -175,9 +175,51 @@ def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "invalid line"
 
 
+
+def preprocess(text: str) -> Iterator[prp.TextLine | prp.CommentLine]:
+    """pip's line preprocessing (`pip_requirements_parser.preprocess`: join backslash
+    continuations, split off comments, strip, drop blank lines) with the same output, but
+    without a regular-expression split for the many lines that hold no ``#``."""
+    comment_match = prp.COMMENT_RE.match
+    text_line, comment_line = prp.TextLine, prp.CommentLine
+    primary = 0
+    pending: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.endswith("\\") or comment_match(line):
+            if comment_match(line):
+                line = " " + line
+            if pending:
+                pending.append(line)
+                number, line = primary, "".join(pending)
+                pending = []
+        else:
+            if not pending:
+                primary = number
+            pending.append(line.strip("\\"))
+            continue
+        yield from _split_comment(number, line, text_line, comment_line)
+    if pending:
+        yield from _split_comment(primary, "".join(pending), text_line, comment_line)
+
+
+def _split_comment(number: int, line: str, text_line, comment_line) -> Iterator:
+    if "#" not in line:
+        stripped = line.strip()
+        if stripped:
+            yield text_line(line_number=number, line=stripped)
+        return
+    parts = [part.strip() for part in prp.COMMENT_RE.split(line) if part.strip()]
+    if len(parts) == 1:
+        part = parts[0]
+        yield (comment_line if part.startswith("#") else text_line)(line_number=number, line=part)
+    elif len(parts) == 2:
+        yield text_line(line_number=number, line=parts[0])
+        yield comment_line(line_number=number, line=parts[1])
+
+
 def _iter_lines(path: str, text: str) -> Iterator[object]:
     """pip-requirements-parser's per-file loop, from text instead of a path."""
-    for numbered in prp.preprocess(text):
+    for numbered in preprocess(text):
         number, line = numbered
         if isinstance(numbered, prp.CommentLine):
             continue

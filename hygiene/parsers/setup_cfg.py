@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from hygiene.model import Dependency, Location, Manifest, ManifestKind, ScanError
+from hygiene.model import Dependency, Location, Manifest, ManifestKind, ScanError, Skipped
 from hygiene.parsers.pyproject import pep508_dependency
 
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
@@ -16,6 +16,7 @@ _KEY = re.compile(r"^([A-Za-z0-9_.\-]+)\s*[=:]\s*(.*)$")
 def parse(path: str, text: str) -> Manifest:
     deps: list[Dependency] = []
     errors: list[ScanError] = []
+    skipped: list[Skipped] = []
     section = ""
     key: str | None = None
     declared: Location | None = None
@@ -39,7 +40,9 @@ def parse(path: str, text: str) -> Manifest:
         if group is False or not value:
             continue
         if value.startswith(("file:", "attr:")):
-            errors.append(ScanError(path, f"`{value}` is not followed: only static requirements are read", number))
+            skipped.append(
+                Skipped("setup.cfg requirements", f"line {number}: `{value}` is not followed; only static requirements are read", path)
+            )
             continue
         item = value.split(" #", 1)[0].strip()
         if not item:
@@ -51,7 +54,7 @@ def parse(path: str, text: str) -> Manifest:
             errors.append(dep)
         else:
             deps.append(dep)
-    return Manifest(path=path, kind=ManifestKind.SETUP_CFG, dependencies=tuple(deps), declared_at=declared, errors=tuple(errors))
+    return Manifest(path=path, kind=ManifestKind.SETUP_CFG, dependencies=tuple(deps), declared_at=declared, errors=tuple(errors), skipped=tuple(skipped))
 
 
 def _group(section: str, key: str | None) -> str | None | bool:

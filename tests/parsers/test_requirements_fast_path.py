@@ -95,3 +95,33 @@ def test_fast_and_pip_grammar_agree_on_a_whole_file(monkeypatch):
 def test_other_lines_take_pips_grammar(line, monkeypatch):
     assert req._FAST.fullmatch(line) is None
     assert _records(line + "\n", True, monkeypatch) == _records(line + "\n", False, monkeypatch)
+
+
+PREPROCESS_TEXTS = [
+    "a==1 \\\n  --hash=sha256:ab \\\n  --hash=sha256:cd\n    # via x\n",
+    "# only a comment \\\nb==2\n",
+    "c==1 # trailing \\\nd==2\n",  # pip joins: the comment swallows d==2
+    "e==1 \\\n",  # file ends inside a continuation
+    "\\\n\\\n",
+    "   \n\t\n#\n ## x\nf  #g\nh#i\n",
+    "j==1\\\\\nk\n",
+    "x==1 \\\n# c\ny==2\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", PREPROCESS_TEXTS + ["\n".join(_corpus())])
+def test_preprocess_is_pips(text):
+    import pip_requirements_parser as prp
+
+    assert list(req.preprocess(text)) == list(prp.preprocess(text))
+
+
+def test_end_line_follows_pips_continuation_rule():
+    text = "c==1 # trailing \\\nd==2\nx==1 \\\n  --hash=sha256:" + "a" * 64 + "\n# note \\\ny==2\n"
+    deps = req.parse_requirements_file("r.txt", text).dependencies
+    assert [(d.name, d.location.line, d.location.end_line) for d in deps] == [
+        ("c", 1, 2),
+        ("x", 3, 4),
+        ("y", 6, 6),
+    ]
