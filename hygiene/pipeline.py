@@ -17,7 +17,7 @@ from hygiene import rules
 from hygiene.checks.base import CheckContext, CheckOptions
 from hygiene.config import Config
 from hygiene.discover import Candidate, RootReader, discover
-from hygiene.model import Finding, Manifest, ManifestKind, ScanError, Skipped
+from hygiene.model import Finding, Location, Manifest, ManifestKind, ScanError, Severity, Skipped
 from hygiene.parsers import parser_for
 from hygiene.parsers.base import ManifestError
 from hygiene.principles import assess
@@ -53,10 +53,11 @@ class ScanResult:
     findings: tuple[Finding, ...]
     errors: tuple[ScanError, ...]
     skipped: tuple[Skipped, ...]
-    manifests: tuple[Manifest, ...]
+    manifests: tuple[Manifest, ...]  # empty unless scan(..., keep_manifests=True)
     config: Config
     principles: dict = field(default_factory=dict)
     suppressed: int = 0
+    files: int = 0  # manifests parsed
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity is not None and f.severity.value == severity)
@@ -88,36 +89,33 @@ def _read_and_parse(args: tuple[str, str, ManifestKind, int]) -> tuple[Manifest 
     return manifest, list(manifest.errors), find_suppressions(text)
 
 
-def _parse_all(root: Path, candidates: Sequence[Candidate], max_size: int) -> list[tuple[Manifest | None, list[ScanError], Suppressions]]:
-    jobs = [(str(root), c.path, c.kind, max_size) for c in candidates]
-    workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) >= _PARALLEL_MIN_FILES and workers > 1:
-        try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                return list(pool.map(_read_and_parse, jobs, chunksize=max(16, len(jobs) // (workers * 8))))
-        except (OSError, RuntimeError):
-            pass  # no process pool here (restricted sandbox): parse in-process
-    return [_read_and_parse(job) for job in jobs]
+@dataclass
+class _Part:
+    """What one partition of the scan yields."""
+
+    findings: list[Finding]
+    errors: list[ScanError]
+    skipped: list[Skipped]
+    manifests: tuple  # the Manifest records, or only their paths
+    suppressed: set[tuple]  # keys of suppressed findings (a file may be seen by two parts)
 
 
-def scan(paths: Sequence[Path], config: Config) -> ScanResult:
-    root = scan_root(paths)
-    candidates, errors = discover(root, [Path(os.path.abspath(p)) for p in paths] or [root], config.exclude)
+def _scan_part(root: Path, candidates: Sequence[Candidate], config: Config, keep: bool) -> _Part:
+    """The whole pipeline for some of the files: parse, follow includes, check, finalise."""
+    errors: list[ScanError] = []
+    skipped: list[Skipped] = []
     manifests: dict[str, Manifest] = {}
     suppressions: dict[str, Suppressions] = {}
-    skipped: list[Skipped] = []
-
-    for manifest, errs, supp in _parse_all(root, candidates, config.max_file_size):
+    for c in candidates:
+        manifest, errs, supp = _read_and_parse((str(root), c.path, c.kind, config.max_file_size))
         errors.extend(errs)
         if manifest is not None:
             skipped.extend(manifest.skipped)
             manifests[manifest.path] = manifest
             if supp:
                 suppressions[manifest.path] = supp
-
     _follow_includes(root, config, manifests, suppressions, errors, skipped)
     errors.extend(_include_cycles(manifests))
-
     ordered = tuple(sorted(manifests.values(), key=lambda m: m.path))
     ctx = CheckContext(
         ordered,
@@ -127,18 +125,133 @@ def scan(paths: Sequence[Path], config: Config) -> ScanResult:
     raw: list[Finding] = []
     for spec in _CHECKS:
         raw.extend(_load(spec)(ctx))
-
     findings, suppressed = _finalise(raw, config, suppressions)
-    all_skipped = tuple(skipped) + NOT_YET
+    return _Part(list(findings), errors, skipped, ordered if keep else tuple(m.path for m in ordered), suppressed)
+
+
+def _scan_part_job(args: tuple) -> _Part:
+    """`_scan_part` in a worker process. Findings travel as plain tuples: pickling frozen
+    dataclasses and enum members costs more than the scan of a small part."""
+    part = _scan_part(*args)
+    part.findings = [
+        (f.rule, f.message, f.location.path, f.location.line, f.location.end_line, f.ecosystem,
+         f.package, f.version_spec, f.severity.value if f.severity else None, f.hint)
+        for f in part.findings
+    ]
+    return part
+
+
+def _from_job(part: _Part) -> _Part:
+    part.findings = [
+        Finding(rule, message, Location(path, line, end), eco, package, spec, Severity(sev) if sev else None, hint)
+        for rule, message, path, line, end, eco, package, spec, sev, hint in part.findings
+    ]
+    return part
+
+
+def _partitions(root: Path, candidates: Sequence[Candidate], count: int) -> list[list[Candidate]]:
+    """Split the files into `count` groups of about equal work: contiguous runs of paths (so a
+    folder's files, which include each other, mostly stay together), with abstract manifests
+    and lockfiles all in the first group (HY108/HY109 relate them by folder). Each group's
+    worker follows the includes it meets, so a file included from two groups is parsed in both,
+    and `_merge` reconciles what they say about it."""
+    sizes: dict[str, int] = {}
+    for c in candidates:
+        try:
+            sizes[c.path] = (root / c.path).stat().st_size + 256  # a file costs something to open
+        except OSError:
+            sizes[c.path] = 256
+    others = [c for c in candidates if c.kind not in _REQ_KINDS]
+    reqs = [c for c in candidates if c.kind in _REQ_KINDS]
+    total = sum(sizes.values())
+    # The first group is scanned by this process, which also receives the others' results:
+    # it takes a little more, so that all finish together.
+    shares = [total * (1.15 if i == 0 else 1.0) / (count + 0.15) for i in range(count)]
+    groups: list[list[Candidate]] = [list(others)]
+    load = sum(sizes[c.path] for c in others)
+    for c in reqs:
+        if load >= shares[len(groups) - 1] and len(groups) < count:
+            groups.append([])
+            load = 0
+        groups[-1].append(c)
+        load += sizes[c.path]
+    return [g for g in groups if g]
+
+
+def _run_parts(root: Path, candidates: Sequence[Candidate], config: Config, keep: bool) -> list[_Part]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(candidates) >= _PARALLEL_MIN_FILES and workers > 1 and not keep:
+        parts = _partitions(root, candidates, workers)
+        if len(parts) > 1:
+            try:
+                pool = ProcessPoolExecutor(max_workers=len(parts) - 1)
+            except (OSError, RuntimeError, NotImplementedError):
+                pool = None  # no process pool here (restricted sandbox): scan in-process
+            if pool is not None:
+                with pool:
+                    # Workers take the other parts; this process scans the largest itself.
+                    futures = [pool.submit(_scan_part_job, (root, part, config, False)) for part in parts[1:]]
+                    own = _scan_part(root, parts[0], config, False)
+                    return [own] + [_from_job(f.result()) for f in futures]
+    return [_scan_part(root, candidates, config, keep)]
+
+
+def _merge(part_findings: Sequence[Sequence[Finding]]) -> tuple[Finding, ...]:
+    """Findings of several parts as one scan would report them. Parts agree on everything
+    decided inside one file's own install; a requirement included from several installs can be
+    refused (HY104) in one part's install and merely unhashed (HY103) in another's: HY104 wins,
+    as it does in one process, with the message of the requirement file's own install if that
+    is one of those refused, else of the first install by path."""
+    by_line: dict[tuple[str, int], list[Finding]] = {}
+    for findings in part_findings:
+        for f in findings:
+            by_line.setdefault((f.location.path, f.location.line), []).append(f)
+    out: list[Finding] = []
+    for (path, _), group in by_line.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        refusals = sorted({f.message: f for f in group if f.rule == "HY104"}.values(), key=lambda f: f.message)
+        if refusals:
+            own = [f for f in refusals if f.message.startswith(f"pip refuses to install {path} because")]
+            group = [f for f in group if f.rule not in ("HY101", "HY102", "HY103", "HY104")] + [(own or refusals)[0]]
+        seen: dict[tuple, Finding] = {}
+        for f in group:
+            seen.setdefault((f.rule, f.message), f)
+        out.extend(seen.values())
+    out.sort(key=lambda f: (f.location.path, f.location.line, f.rule, f.message))
+    return tuple(out)
+
+
+def scan(paths: Sequence[Path], config: Config, *, keep_manifests: bool = False) -> ScanResult:
+    """Scan `paths` with `config`. Large trees are split across processes by include-connected
+    groups of files; `keep_manifests` keeps the parsed records in the result (in one process)."""
+    root = scan_root(paths)
+    candidates, errors = discover(root, [Path(os.path.abspath(p)) for p in paths] or [root], config.exclude)
+    parts = _run_parts(root, candidates, config, keep_manifests)
+    skipped: list[Skipped] = []
+    files: set[str] = set()
+    manifests: list[Manifest] = []
+    ordered = _merge([part.findings for part in parts]) if len(parts) > 1 else tuple(parts[0].findings)
+    for part in parts:
+        errors.extend(part.errors)
+        skipped.extend(s for s in part.skipped if s not in skipped)
+        for m in part.manifests:
+            if isinstance(m, Manifest):
+                manifests.append(m)
+                files.add(m.path)
+            else:
+                files.add(m)
     return ScanResult(
         root=root,
-        findings=findings,
+        findings=ordered,
         errors=tuple(sorted(set(errors), key=lambda e: (e.path, e.line or 0, e.reason))),
-        skipped=all_skipped,
-        manifests=ordered,
+        skipped=tuple(skipped) + NOT_YET,
+        manifests=tuple(sorted(manifests, key=lambda m: m.path)),
         config=config,
-        principles=assess(findings, config),
-        suppressed=suppressed,
+        principles=assess(ordered, config),
+        suppressed=len(set().union(*(p.suppressed for p in parts))),
+        files=len(files),
     )
 
 
@@ -262,20 +375,34 @@ def _include_cycles(manifests: dict[str, Manifest]) -> list[ScanError]:
     return errors
 
 
-def _finalise(raw: Iterable[Finding], config: Config, suppressions: dict[str, Suppressions]) -> tuple[tuple[Finding, ...], int]:
+def _finalise(
+    raw: Iterable[Finding], config: Config, suppressions: dict[str, Suppressions]
+) -> tuple[tuple[Finding, ...], set[tuple]]:
     out: dict[tuple, Finding] = {}
-    suppressed = 0
+    suppressed: set[tuple] = set()
+    severities: dict[str, object] = {}
+    enabled: dict[tuple[str, str], bool] = {}
     for f in raw:
         path = f.location.path
-        if not config.is_enabled(f.rule, path):
+        ok = enabled.get((f.rule, path))
+        if ok is None:
+            ok = enabled[(f.rule, path)] = config.is_enabled(f.rule, path)
+        if not ok:
             continue
         supp = suppressions.get(path)
         if supp and _is_suppressed(f, supp):
-            suppressed += 1
+            suppressed.add((path, f.location.line, f.rule, f.message))
             continue
-        rule = rules.get(f.rule)
-        resolved = replace(f, severity=config.severity_of(f.rule), hint=f.hint or rule.hint)
-        out.setdefault((path, f.location.line, f.rule, f.message), resolved)
+        key = (path, f.location.line, f.rule, f.message)
+        if key in out:
+            continue
+        sev = severities.get(f.rule)
+        if sev is None:
+            sev = severities[f.rule] = config.severity_of(f.rule)
+        out[key] = Finding(
+            f.rule, f.message, f.location, f.ecosystem, f.package, f.version_spec,
+            sev, f.hint or rules.get(f.rule).hint,
+        )
     findings = sorted(out.values(), key=lambda f: (f.location.path, f.location.line, f.rule, f.message))
     return tuple(findings), suppressed
 

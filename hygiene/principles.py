@@ -20,10 +20,12 @@ def assess(findings: Iterable[Finding], config: Config) -> dict[str, dict]:
     are advice. A principle is reached when it is assessed and nothing blocks it.
     """
     blocking: dict[str, Counter] = {p: Counter() for p in rules.PRINCIPLES}
+    per_rule: Counter = Counter()
     for f in findings:
-        sev = f.severity or rules.get(f.rule).severity
-        if sev.rank >= Severity.WARNING.rank:
-            blocking[rules.get(f.rule).principle][f.rule] += 1
+        if f.severity is not Severity.NOTE and (f.severity is not None or rules.get(f.rule).severity is not Severity.NOTE):
+            per_rule[f.rule] += 1
+    for rule_id, count in per_rule.items():
+        blocking[rules.get(rule_id).principle][rule_id] += count
     out: dict[str, dict] = {}
     for pid, principle in rules.PRINCIPLES.items():
         principle_rules = [r.id for r in rules.CATALOGUE.values() if r.principle == pid]

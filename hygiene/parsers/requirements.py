@@ -14,9 +14,11 @@ import optparse
 import posixpath
 import re
 import shlex
+from functools import lru_cache
 from collections.abc import Iterator
 
 import pip_requirements_parser as prp
+from packaging.markers import InvalidMarker, Marker
 
 from hygiene.model import (
     Dependency,
@@ -60,51 +62,42 @@ def _parse_line(line: str) -> tuple[str, optparse.Values, list[str]]:
 _NEWER_PIP_OPTIONS = {"--no-require-hashes": "no-require-hashes"}
 
 
-def _physical_end(lines: list[str], first: int) -> int:
-    """The last physical line (1-based) of the logical line starting at `first`, following
-    pip's rule: a line ending in a backslash continues, unless it is a comment-only line."""
-    i = first
-    while i <= len(lines):
-        raw = lines[i - 1]
-        if raw.endswith("\\") and not prp.COMMENT_RE.match(raw):
-            i += 1
-            continue
-        break
-    return min(i, len(lines)) if lines else first
-
-
 def parse_requirements_file(path: str, text: str, kind: ManifestKind = ManifestKind.REQUIREMENTS) -> Manifest:
     """Parse one requirements/constraints file into a `Manifest`.
 
     `path` is root-relative; includes are resolved relative to this file's folder and recorded
     as `Include` records (``resolved`` is None when the target is remote or escapes the root).
     """
-    raw_lines = text.splitlines()
     deps: list[Dependency] = []
     settings: list[Setting] = []
     includes: list[Include] = []
     errors: list[ScanError] = []
     constraint_file = kind is ManifestKind.CONSTRAINTS
 
-    def loc(line_number: int) -> Location:
-        return Location(path, line_number, _physical_end(raw_lines, line_number))
-
-    for parsed in _iter_lines(path, text):
-        if isinstance(parsed, prp.InvalidRequirementLine):
-            number = parsed.requirement_line.line_number
-            line = parsed.requirement_line.line.strip()
-            newer = _NEWER_PIP_OPTIONS.get(line.split()[0] if line else "")
-            if newer and len(line.split()) == 1:
-                settings.append(Setting(newer, "true", loc(number)))
-                continue
-            errors.append(ScanError(path, f"pip cannot parse this line: {_first_line(parsed.error_message)}", number))
-        elif isinstance(parsed, prp.OptionLine):
-            number = parsed.requirement_line.line_number
-            _option_settings(parsed.options, loc(number), path, settings, includes)
-        elif isinstance(parsed, _Simple):
-            deps.append(_simple_dependency(parsed, loc(parsed.number), constraint_file))
-        elif isinstance(parsed, prp.InstallRequirement):
-            deps.append(_dependency(parsed, loc(parsed.line_number), constraint_file))
+    fast_match = _FAST.fullmatch if FAST_PATH else None
+    for number, end, line, comment in _logical_lines(text):
+        if comment:
+            continue
+        if fast_match is not None:
+            m = fast_match(line)
+            if m is not None:
+                simple = _simple_dependency(line, m, Location(path, number, end), constraint_file)
+                if simple is not None:
+                    deps.append(simple)
+                    continue
+        location = Location(path, number, end)
+        for parsed in _parse_with_pip(path, number, line):
+            if isinstance(parsed, prp.InvalidRequirementLine):
+                stripped = line.strip()
+                newer = _NEWER_PIP_OPTIONS.get(stripped.split()[0] if stripped else "")
+                if newer and len(stripped.split()) == 1:
+                    settings.append(Setting(newer, "true", location))
+                    continue
+                errors.append(ScanError(path, f"pip cannot parse this line: {_first_line(parsed.error_message)}", number))
+            elif isinstance(parsed, prp.OptionLine):
+                _option_settings(parsed.options, location, path, settings, includes)
+            elif isinstance(parsed, prp.InstallRequirement):
+                deps.append(_dependency(parsed, location, constraint_file))
     return Manifest(
         path=path,
         kind=kind,
@@ -137,6 +130,7 @@ _FAST = re.compile(
     rf"(?P<name>{_NAME})[ \t]*"
     rf"(?:\[[ \t]*(?P<extras>{_NAME}(?:[ \t]*,[ \t]*{_NAME})*)?[ \t]*\])?[ \t]*"
     rf"(?P<spec>{_ONE}(?:[ \t]*,[ \t]*{_ONE})*)?"
+    r"(?:[ \t]*;(?P<marker>[^#]*?))?"
     r"(?P<hashes>(?:[ \t]+--hash(?:=|[ \t]+)[A-Za-z0-9]+:[0-9A-Fa-f]+)*)"
     r"[ \t]*"
 )
@@ -144,18 +138,40 @@ _SPEC_PART = re.compile(r"(===|==|!=|<=|>=|~=|<|>)[ \t]*([0-9.*]+)")
 _HASH_PART = re.compile(r"--hash(?:=|[ \t]+)([A-Za-z0-9]+:[0-9A-Fa-f]+)")
 
 
-class _Simple:
-    __slots__ = ("number", "line", "match")
+@lru_cache(maxsize=4096)
+def _marker(text: str) -> str | None:
+    """A marker as packaging writes it, or None when packaging would refuse it."""
+    try:
+        return str(Marker(text))
+    except InvalidMarker:
+        return None
 
-    def __init__(self, number: int, line: str, match: re.Match) -> None:
-        self.number, self.line, self.match = number, line, match
 
-
-def _simple_dependency(simple: _Simple, location: Location, constraint: bool) -> Dependency:
-    m = simple.match
+def _simple_dependency(line: str, m: re.Match, location: Location, constraint: bool) -> Dependency | None:
+    marker_text = m.group("marker")
+    marker = None
+    if marker_text is not None:
+        # pip splits a line into requirement and options at the first word starting with "-";
+        # a marker holding such a word is not the simple shape.
+        if " -" in marker_text or "\t-" in marker_text:
+            return None
+        marker = _marker(marker_text.strip())
+        if marker is None:
+            return None
     spec_text = m.group("spec")
-    # packaging writes a specifier set as its specifiers, sorted, without spaces.
-    specifier = ",".join(sorted(op + ver for op, ver in _SPEC_PART.findall(spec_text))) if spec_text else ""
+    version = None
+    if not spec_text:
+        specifier = ""
+    elif spec_text[:2] == "==" and spec_text[2:3] != "=" and "," not in spec_text:
+        # The pin pip-compile writes: one `==` with a plain version is exact by itself.
+        version = spec_text[2:].strip()
+        specifier = "==" + version
+        if version.endswith("*"):
+            version = None
+    else:
+        # packaging writes a specifier set as its specifiers, sorted, without spaces.
+        specifier = ",".join(sorted(op + ver for op, ver in _SPEC_PART.findall(spec_text)))
+        version = exact_version(specifier)
     extras = m.group("extras")
     return Dependency(
         ecosystem="pypi",
@@ -163,11 +179,12 @@ def _simple_dependency(simple: _Simple, location: Location, constraint: bool) ->
         location=location,
         source=SourceKind.REGISTRY,
         specifier=specifier,
-        version=exact_version(specifier) if specifier else None,
+        version=version,
         hashes=tuple(_HASH_PART.findall(m.group("hashes"))) if m.group("hashes") else (),
         extras=tuple(sorted({e.strip() for e in extras.split(",")})) if extras else (),
+        marker=marker,
         constraint=constraint,
-        text=" ".join(simple.line.split())[:300],
+        text=line[:300] if "  " not in line and "\t" not in line else " ".join(line.split())[:300],
     )
 
 
@@ -176,88 +193,95 @@ def _first_line(message: str) -> str:
 
 
 
-def preprocess(text: str) -> Iterator[prp.TextLine | prp.CommentLine]:
-    """pip's line preprocessing (`pip_requirements_parser.preprocess`: join backslash
-    continuations, split off comments, strip, drop blank lines) with the same output, but
-    without a regular-expression split for the many lines that hold no ``#``."""
+def _logical_lines(text: str) -> Iterator[tuple[int, int, str, bool]]:
+    """pip's line preprocessing — join backslash continuations (a comment-only line ends one),
+    split off comments, strip, drop blank lines — as ``(first line, last line, text,
+    is_comment)``. Same result as `pip_requirements_parser.preprocess` (see `preprocess`), in
+    one pass and without a regular-expression split for lines that hold no ``#``."""
     comment_match = prp.COMMENT_RE.match
-    text_line, comment_line = prp.TextLine, prp.CommentLine
+    comment_split = prp.COMMENT_RE.split
     primary = 0
     pending: list[str] = []
+    number = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.endswith("\\") or comment_match(line):
-            if comment_match(line):
-                line = " " + line
-            if pending:
-                pending.append(line)
-                number, line = primary, "".join(pending)
-                pending = []
-        else:
+        if line.endswith("\\") and not comment_match(line):
             if not pending:
                 primary = number
             pending.append(line.strip("\\"))
             continue
-        yield from _split_comment(number, line, text_line, comment_line)
-    if pending:
-        yield from _split_comment(primary, "".join(pending), text_line, comment_line)
-
-
-def _split_comment(number: int, line: str, text_line, comment_line) -> Iterator:
-    if "#" not in line:
+        first = number
+        if comment_match(line):
+            line = " " + line
+        if pending:
+            pending.append(line)
+            first, line = primary, "".join(pending)
+            pending = []
         stripped = line.strip()
-        if stripped:
-            yield text_line(line_number=number, line=stripped)
+        if "#" not in line:
+            if stripped:
+                yield first, number, stripped, False
+            continue
+        if stripped[:1] == "#":  # a comment-only line (pip-compile's "# via …")
+            yield first, number, stripped, True
+            continue
+        parts = [part.strip() for part in comment_split(line) if part.strip()]
+        if len(parts) == 1:
+            yield first, number, parts[0], parts[0].startswith("#")
+        elif len(parts) == 2:
+            yield first, number, parts[0], False
+            yield first, number, parts[1], True
+    if pending:
+        line = "".join(pending)
+        if "#" not in line:
+            if line.strip():
+                yield primary, number, line.strip(), False
+        else:
+            parts = [part.strip() for part in comment_split(line) if part.strip()]
+            for i, part in enumerate(parts[:2]):
+                yield primary, number, part, part.startswith("#") if len(parts) == 1 else i == 1
+
+
+def preprocess(text: str) -> list[prp.TextLine | prp.CommentLine]:
+    """`_logical_lines` in the shape of `pip_requirements_parser.preprocess`, to test one
+    against the other."""
+    return [
+        (prp.CommentLine if comment else prp.TextLine)(line_number=first, line=line)
+        for first, _, line, comment in _logical_lines(text)
+    ]
+
+
+def _parse_with_pip(path: str, number: int, line: str) -> Iterator[object]:
+    """One logical line through pip-requirements-parser's own handling."""
+    req_line = prp.RequirementLine(line=line, line_number=number, filename=path)
+    try:
+        requirement_string, options, arguments = _parse_line(line)
+    except Exception as exc:  # optparse errors, shlex errors on unbalanced quotes
+        yield prp.InvalidRequirementLine(requirement_line=req_line, error_message=str(getattr(exc, "msg", exc)))
         return
-    parts = [part.strip() for part in prp.COMMENT_RE.split(line) if part.strip()]
-    if len(parts) == 1:
-        part = parts[0]
-        yield (comment_line if part.startswith("#") else text_line)(line_number=number, line=part)
-    elif len(parts) == 2:
-        yield text_line(line_number=number, line=parts[0])
-        yield comment_line(line_number=number, line=parts[1])
-
-
-def _iter_lines(path: str, text: str) -> Iterator[object]:
-    """pip-requirements-parser's per-file loop, from text instead of a path."""
-    for numbered in preprocess(text):
-        number, line = numbered
-        if isinstance(numbered, prp.CommentLine):
-            continue
-        if FAST_PATH:
-            fast = _FAST.fullmatch(line)
-            if fast is not None:
-                yield _Simple(number, line, fast)
+    parsed_line = prp.ParsedLine(
+        requirement_string=requirement_string,
+        options=options,
+        is_constraint=False,
+        requirement_line=req_line,
+        arguments=arguments,
+    )
+    for item in prp.handle_line(parsed_line=parsed_line):
+        if isinstance(item, prp.ParsedRequirement):
+            try:
+                req = prp.build_req_from_parsedreq(item)
+            except Exception as exc:  # packaging.requirements.InvalidRequirement and friends
+                yield prp.InvalidRequirementLine(requirement_line=req_line, error_message=str(exc))
                 continue
-        req_line = prp.RequirementLine(line=line, line_number=number, filename=path)
-        try:
-            requirement_string, options, arguments = _parse_line(line)
-        except Exception as exc:  # optparse errors, shlex errors on unbalanced quotes
-            yield prp.InvalidRequirementLine(requirement_line=req_line, error_message=str(getattr(exc, "msg", exc)))
-            continue
-        parsed_line = prp.ParsedLine(
-            requirement_string=requirement_string,
-            options=options,
-            is_constraint=False,
-            requirement_line=req_line,
-            arguments=arguments,
-        )
-        for item in prp.handle_line(parsed_line=parsed_line):
-            if isinstance(item, prp.ParsedRequirement):
-                try:
-                    req = prp.build_req_from_parsedreq(item)
-                except Exception as exc:  # packaging.requirements.InvalidRequirement and friends
-                    yield prp.InvalidRequirementLine(requirement_line=req_line, error_message=str(exc))
-                    continue
-                if req.invalid_options:
-                    yield prp.InvalidRequirementLine(
-                        requirement_line=req_line,
-                        error_message="options not allowed on a requirement line: "
-                        + ", ".join(sorted(req.invalid_options)),
-                    )
-                else:
-                    yield req
+            if req.invalid_options:
+                yield prp.InvalidRequirementLine(
+                    requirement_line=req_line,
+                    error_message="options not allowed on a requirement line: "
+                    + ", ".join(sorted(req.invalid_options)),
+                )
             else:
-                yield item
+                yield req
+        else:
+            yield item
 
 
 def _option_settings(

@@ -43,7 +43,7 @@ def render(result: ScanResult, *, color: bool = False) -> str:
         state = "reached" if cli1["reached"] else f"not reached ({cli1['blocking']} blocking)"
         lines.append(f"CLI-1 (pinned by version and hash): {state}")
     lines.append(
-        f"{len(result.manifests)} files scanned: {_n(result.count('error'), 'error')}, "
+        f"{result.files} files scanned: {_n(result.count('error'), 'error')}, "
         f"{_n(result.count('warning'), 'warning')}, {_n(result.count('note'), 'note')}"
         + (f", {result.suppressed} suppressed" if result.suppressed else "")
         + (f"; {_n(len(result.errors), 'file problem')}" if result.errors else "")

@@ -20,6 +20,17 @@ SPECS = [
     "", "==1.0", "== 2.31.0", "===1.0", ">=1,<2", ">= 1.7.0, <= 1.7.0", "~=1.4", "~=1.4.2", "!=1.3.*",
     "==1.*", "<3", ">0", "==2024.8.30", "!=1.0,>=0.9", ">=1.0.0,<2.0.0,!=1.5",
 ]
+MARKERS = [
+    "",
+    '; python_version >= "3.8"',
+    ";python_version<'3.10'",
+    ' ; sys_platform == "win32" and platform_machine != "x86-64"',
+    '; extra == "test"',
+    "; python_version >= '3' or os_name=='nt'",
+    '; platform_release >= -1',  # a word starting with "-": pip splits options there
+    "; bogus_marker == '1'",  # invalid: pip refuses
+    ';',
+]
 HASHES = [
     "",
     " --hash=sha256:" + "ab" * 32,
@@ -38,6 +49,7 @@ def _records(text: str, fast: bool, monkeypatch: pytest.MonkeyPatch):
 
 def _corpus() -> list[str]:
     lines = [f"{n}{e}{s}{h}" for n, e, s, h in itertools.product(NAMES, EXTRAS, SPECS, HASHES)]
+    lines += [f"{n}{s}{m}{h}" for n, s, m, h in itertools.product(NAMES[:3], SPECS, MARKERS, HASHES)]
     # pip-compile layout: continuations, comments, blank lines.
     lines += [
         "certifi==2024.8.30 \\\n    --hash=sha256:" + "1" * 64 + " \\\n    --hash=sha256:" + "2" * 64 + "\n    # via requests",
@@ -52,7 +64,7 @@ def test_fast_path_is_taken_for_the_common_shape(monkeypatch):
     original = req._simple_dependency
 
     def spy(*args, **kwargs):
-        taken.append(args[0].line)
+        taken.append(args[0])
         return original(*args, **kwargs)
 
     monkeypatch.setattr(req, "_simple_dependency", spy)
@@ -80,7 +92,6 @@ def test_fast_and_pip_grammar_agree_on_a_whole_file(monkeypatch):
 @pytest.mark.parametrize(
     "line",
     [
-        'requests==2.0; python_version >= "3.8"',  # marker
         "requests @ https://example.com/r-2.0.tar.gz",  # URL
         "requests==2.0rc1",  # pre-release version: not the plain shape
         "requests==1.0+local",
