@@ -196,31 +196,44 @@ def _run_parts(root: Path, candidates: Sequence[Candidate], config: Config, keep
     return [_scan_part(root, candidates, config, keep)]
 
 
-def _merge(part_findings: Sequence[Sequence[Finding]]) -> tuple[Finding, ...]:
-    """Findings of several parts as one scan would report them. Parts agree on everything
-    decided inside one file's own install; a requirement included from several installs can be
-    refused (HY104) in one part's install and merely unhashed (HY103) in another's: HY104 wins,
-    as it does in one process, with the message of the requirement file's own install if that
-    is one of those refused, else of the first install by path."""
+_PRECEDED = ("HY101", "HY102", "HY103")
+
+
+def _merge(parts: Sequence[_Part]) -> tuple[tuple[Finding, ...], int]:
+    """Findings of several parts as one scan reports them, and how many were suppressed.
+
+    Parts agree on everything decided inside one file's own install; a requirement included
+    from several installs can be refused (HY104) in one part's install and merely unhashed
+    (HY103) in another's. HY104 wins, as it does in one process — whether or not it was then
+    suppressed — with the message of the requirement file's own install if that is one of those
+    refused, else of the first install by path."""
+    refused_lines = {(f.location.path, f.location.line) for part in parts for f in part.findings if f.rule == "HY104"}
+    refused_lines |= {(k[0], k[1]) for part in parts for k in part.suppressed if k[2] == "HY104"}
     by_line: dict[tuple[str, int], list[Finding]] = {}
-    for findings in part_findings:
-        for f in findings:
+    for part in parts:
+        for f in part.findings:
             by_line.setdefault((f.location.path, f.location.line), []).append(f)
     out: list[Finding] = []
-    for (path, _), group in by_line.items():
-        if len(group) == 1:
+    for (path, line), group in by_line.items():
+        if len(group) == 1 and (group[0].rule not in _PRECEDED or (path, line) not in refused_lines):
             out.append(group[0])
             continue
-        refusals = sorted({f.message: f for f in group if f.rule == "HY104"}.values(), key=lambda f: f.message)
-        if refusals:
+        if (path, line) in refused_lines:
+            refusals = sorted({f.message: f for f in group if f.rule == "HY104"}.values(), key=lambda f: f.message)
             own = [f for f in refusals if f.message.startswith(f"pip refuses to install {path} because")]
-            group = [f for f in group if f.rule not in ("HY101", "HY102", "HY103", "HY104")] + [(own or refusals)[0]]
+            group = [f for f in group if f.rule not in _PRECEDED and f.rule != "HY104"] + (own or refusals)[:1]
         seen: dict[tuple, Finding] = {}
         for f in group:
             seen.setdefault((f.rule, f.message), f)
         out.extend(seen.values())
     out.sort(key=lambda f: (f.location.path, f.location.line, f.rule, f.message))
-    return tuple(out)
+    suppressed: set[tuple] = set()
+    for part in parts:
+        suppressed |= {k for k in part.suppressed if not (k[2] in _PRECEDED and (k[0], k[1]) in refused_lines)}
+    hy104_suppressed = {(k[0], k[1]) for k in suppressed if k[2] == "HY104"}
+    # Several parts may suppress a refusal of the same line with different messages: count it once.
+    suppressed = {k for k in suppressed if k[2] != "HY104"} | {(p, l, "HY104") for p, l in hy104_suppressed}
+    return tuple(out), len(suppressed)
 
 
 def scan(paths: Sequence[Path], config: Config, *, keep_manifests: bool = False) -> ScanResult:
@@ -232,7 +245,10 @@ def scan(paths: Sequence[Path], config: Config, *, keep_manifests: bool = False)
     skipped: list[Skipped] = []
     files: set[str] = set()
     manifests: list[Manifest] = []
-    ordered = _merge([part.findings for part in parts]) if len(parts) > 1 else tuple(parts[0].findings)
+    if len(parts) > 1:
+        ordered, suppressed = _merge(parts)
+    else:
+        ordered, suppressed = tuple(parts[0].findings), len(parts[0].suppressed)
     for part in parts:
         errors.extend(part.errors)
         skipped.extend(s for s in part.skipped if s not in skipped)
@@ -250,7 +266,7 @@ def scan(paths: Sequence[Path], config: Config, *, keep_manifests: bool = False)
         manifests=tuple(sorted(manifests, key=lambda m: m.path)),
         config=config,
         principles=assess(ordered, config),
-        suppressed=len(set().union(*(p.suppressed for p in parts))),
+        suppressed=suppressed,
         files=len(files),
     )
 
