@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, SourceKind
+from hygiene.parsers._lock import file_url, iter_packages, vcs_url
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import (
     load_toml,
@@ -30,23 +31,12 @@ _VCS = ("git", "hg", "svn", "bzr")
 def parse(path: str, text: str) -> Manifest:
     doc = load_toml(text)
     spans = toml_spans(text)
-    packages = doc.get("package", [])
-    if not isinstance(packages, list):
-        raise ManifestError("`package` must be an array of tables", span_line(spans, ("package",)))
     metadata = doc.get("metadata", {})
     if not isinstance(metadata, dict):
         raise ManifestError("`metadata` must be a table", span_line(spans, ("metadata",)))
 
     dependencies: list[Dependency] = []
-    for index, entry in enumerate(packages):
-        location = span_location(path, spans, ("package", index))
-        if not isinstance(entry, dict):
-            raise ManifestError("a [[package]] entry is not a table", location.line or None)
-        name = entry.get("name")
-        if not isinstance(name, str) or not name:
-            raise ManifestError("[[package]] entry without a `name`", location.line or None)
-        version = entry.get("version")
-        version = version if isinstance(version, str) and version else None
+    for _key, entry, name, version, location in iter_packages(doc, "package", path, spans):
 
         files = tables_in(entry.get("files"))
         hashes = unique([h for h in (normalize_hash(f.get("hash")) for f in files) if h])
@@ -61,7 +51,7 @@ def parse(path: str, text: str) -> Manifest:
             remote = "://" in url and not url.lower().startswith("file:")
             kind = SourceKind.URL if remote else SourceKind.PATH
         else:
-            kind, url = SourceKind.REGISTRY, _file_url(files)
+            kind, url = SourceKind.REGISTRY, file_url(files)
 
         dependencies.append(
             Dependency(
@@ -95,23 +85,7 @@ def parse(path: str, text: str) -> Manifest:
 def _vcs_url(vcs: str, entry: dict[str, Any]) -> str:
     """A pip-style ``git+<url>@<revision>``: the commit PDM resolved, else the requested
     ``ref``."""
-    url: str = entry[vcs]
-    if not url.startswith(vcs + "+"):
-        url = f"{vcs}+{url}"
-    ref = entry.get("revision") or entry.get("ref")
-    if isinstance(ref, str) and ref:
-        url = f"{url}@{ref}"
-    subdirectory = entry.get("subdirectory")
-    if isinstance(subdirectory, str) and subdirectory:
-        url = f"{url}#subdirectory={subdirectory}"
-    return url
-
-
-def _file_url(files: list[dict[str, Any]]) -> str | None:
-    """The sdist's URL, else the first wheel's, when the lock records artifact URLs."""
-    urls = [f["url"] for f in files if isinstance(f.get("url"), str) and f["url"]]
-    sdists = [u for u in urls if not u.split("#", 1)[0].endswith(".whl")]
-    return (sdists or urls or [None])[0]
+    return vcs_url(vcs, entry[vcs], entry.get("revision") or entry.get("ref"), entry.get("subdirectory"))
 
 
 def _group(groups: Any) -> str | None:

@@ -20,6 +20,7 @@ from hygiene.model import (
     SourceKind,
     normalize_name,
 )
+from hygiene.parsers._lock import file_url, iter_packages, vcs_url
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import (
     load_toml,
@@ -36,9 +37,6 @@ _LOCAL = {"directory", "file"}
 def parse(path: str, text: str) -> Manifest:
     doc = load_toml(text)
     spans = toml_spans(text)
-    packages = doc.get("package", [])
-    if not isinstance(packages, list):
-        raise ManifestError("`package` must be an array of tables", span_line(spans, ("package",)))
     metadata = doc.get("metadata", {})
     if not isinstance(metadata, dict):
         raise ManifestError("`metadata` must be a table", span_line(spans, ("metadata",)))
@@ -47,16 +45,7 @@ def parse(path: str, text: str) -> Manifest:
     dependencies: list[Dependency] = []
     settings: list[Setting] = []
     indexes: set[str] = set()
-    for index, entry in enumerate(packages):
-        key = ("package", index)
-        location = span_location(path, spans, key)
-        if not isinstance(entry, dict):
-            raise ManifestError("a [[package]] entry is not a table", location.line or None)
-        name = entry.get("name")
-        if not isinstance(name, str) or not name:
-            raise ManifestError("[[package]] entry without a `name`", location.line or None)
-        version = entry.get("version")
-        version = version if isinstance(version, str) and version else None
+    for key, entry, name, version, location in iter_packages(doc, "package", path, spans):
 
         files = entry.get("files")
         if not isinstance(files, list):  # lock-version 1.x
@@ -78,7 +67,7 @@ def parse(path: str, text: str) -> Manifest:
             kind, url = SourceKind.PATH, source_url
             editable = bool(entry.get("develop"))
         else:  # PyPI, or a named index ("legacy", "explicit", "supplemental", "primary")
-            kind, url = SourceKind.REGISTRY, _file_url(files)
+            kind, url = SourceKind.REGISTRY, file_url(files)
             if source_url and source_url not in indexes:
                 indexes.add(source_url)
                 settings.append(
@@ -131,22 +120,7 @@ def _vcs_url(source: dict[str, Any]) -> str | None:
     url = source.get("url")
     if not isinstance(url, str) or not url:
         return None
-    if not url.startswith("git+"):
-        url = "git+" + url
-    ref = source.get("resolved_reference") or source.get("reference")
-    if isinstance(ref, str) and ref:
-        url = f"{url}@{ref}"
-    subdirectory = source.get("subdirectory")
-    if isinstance(subdirectory, str) and subdirectory:
-        url = f"{url}#subdirectory={subdirectory}"
-    return url
-
-
-def _file_url(files: list[dict[str, Any]]) -> str | None:
-    """The sdist's URL, else the first wheel's, when the lock records artifact URLs."""
-    urls = [f["url"] for f in files if isinstance(f.get("url"), str) and f["url"]]
-    sdists = [u for u in urls if not u.split("#", 1)[0].endswith(".whl")]
-    return (sdists or urls or [None])[0]
+    return vcs_url("git", url, source.get("resolved_reference") or source.get("reference"), source.get("subdirectory"))
 
 
 def _group(entry: dict[str, Any]) -> str | None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
-from hygiene.parsers.base import ManifestError
+from hygiene.parsers._lock import iter_packages
 from hygiene.parsers.locate import (
     load_toml,
     normalize_hash,
-    span_line,
     span_location,
     tables_in,
     toml_spans,
@@ -26,24 +25,11 @@ from hygiene.parsers.locate import (
 def parse(path: str, text: str) -> Manifest:
     doc = load_toml(text)
     spans = toml_spans(text)
-    packages = doc.get("packages", [])
-    if not isinstance(packages, list):
-        raise ManifestError("`packages` must be an array of tables",
-                            span_line(spans, ("packages",)))
 
     dependencies: list[Dependency] = []
     settings: list[Setting] = []
     indexes: set[str] = set()
-    for index, entry in enumerate(packages):
-        key = ("packages", index)
-        location = span_location(path, spans, key)
-        if not isinstance(entry, dict):
-            raise ManifestError("a [[packages]] entry is not a table", location.line or None)
-        name = entry.get("name")
-        if not isinstance(name, str) or not name:
-            raise ManifestError("[[packages]] entry without a `name`", location.line or None)
-        version = entry.get("version")
-        version = version if isinstance(version, str) and version else None
+    for key, entry, name, version, location in iter_packages(doc, "packages", path, spans):
 
         sdist = _table(entry.get("sdist"))
         wheels = tables_in(entry.get("wheels"))

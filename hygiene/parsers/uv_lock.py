@@ -13,11 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
-from hygiene.parsers.base import ManifestError
+from hygiene.parsers._lock import iter_packages
 from hygiene.parsers.locate import (
     load_toml,
     normalize_hash,
-    span_line,
     span_location,
     tables_in,
     toml_spans,
@@ -39,23 +38,11 @@ _SOURCES = {
 def parse(path: str, text: str) -> Manifest:
     doc = load_toml(text)
     spans = toml_spans(text)
-    packages = doc.get("package", [])
-    if not isinstance(packages, list):
-        raise ManifestError("`package` must be an array of tables", span_line(spans, ("package",)))
 
     dependencies: list[Dependency] = []
     settings: list[Setting] = []
     registries: set[str] = set()
-    for index, entry in enumerate(packages):
-        key = ("package", index)
-        location = span_location(path, spans, key)
-        if not isinstance(entry, dict):
-            raise ManifestError("a [[package]] entry is not a table", location.line or None)
-        name = entry.get("name")
-        if not isinstance(name, str) or not name:
-            raise ManifestError("[[package]] entry without a `name`", location.line or None)
-        version = entry.get("version")
-        version = version if isinstance(version, str) and version else None
+    for key, entry, name, version, location in iter_packages(doc, "package", path, spans):
 
         kind, origin = _source(entry.get("source"))
         sdist = entry.get("sdist")

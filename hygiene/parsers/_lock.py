@@ -1,0 +1,49 @@
+"""What the TOML lockfile parsers (uv, poetry, pdm, pylock) share: walking the array of
+package tables with located, validated entries, and writing VCS and artifact URLs the way pip
+would read them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from hygiene.model import Location
+from hygiene.parsers.base import ManifestError
+from hygiene.parsers.locate import span_line, span_location
+
+
+def iter_packages(
+    doc: dict[str, Any], key: str, path: str, spans: dict
+) -> Iterator[tuple[tuple, dict[str, Any], str, str | None, Location]]:
+    """``(key path, entry, name, version, location)`` for each ``[[key]]`` table; a lock whose
+    entries are not tables, or lack a name, is refused with the line."""
+    packages = doc.get(key, [])
+    if not isinstance(packages, list):
+        raise ManifestError(f"`{key}` must be an array of tables", span_line(spans, (key,)))
+    for index, entry in enumerate(packages):
+        location = span_location(path, spans, (key, index))
+        if not isinstance(entry, dict):
+            raise ManifestError(f"a [[{key}]] entry is not a table", location.line or None)
+        name = entry.get("name")
+        if not isinstance(name, str) or not name:
+            raise ManifestError(f"[[{key}]] entry without a `name`", location.line or None)
+        version = entry.get("version")
+        yield (key, index), entry, name, version if isinstance(version, str) and version else None, location
+
+
+def vcs_url(scheme: str, url: str, ref: Any = None, subdirectory: Any = None) -> str:
+    """A pip-style ``git+<url>@<ref>[#subdirectory=…]``."""
+    if not url.startswith(scheme + "+"):
+        url = f"{scheme}+{url}"
+    if isinstance(ref, str) and ref:
+        url = f"{url}@{ref}"
+    if isinstance(subdirectory, str) and subdirectory:
+        url = f"{url}#subdirectory={subdirectory}"
+    return url
+
+
+def file_url(files: list[dict[str, Any]]) -> str | None:
+    """The sdist's URL, else the first wheel's, when the lock records artifact URLs."""
+    urls = [f["url"] for f in files if isinstance(f.get("url"), str) and f["url"]]
+    sdists = [u for u in urls if not u.split("#", 1)[0].endswith(".whl")]
+    return (sdists or urls or [None])[0]
