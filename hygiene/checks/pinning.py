@@ -24,7 +24,6 @@ from urllib.parse import parse_qs, urlsplit
 from hygiene.checks.base import CheckContext
 from hygiene.model import Dependency, Finding, Include, Location, Manifest, ManifestKind, SourceKind
 from hygiene.parsers.requirements import is_archive
-from hygiene.versions import exact_version
 
 REQUIREMENT_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS, ManifestKind.PIP_COMPILE_INPUT})
 PIP_HASH_ALGORITHMS = frozenset({"sha256", "sha384", "sha512"})
