@@ -179,7 +179,11 @@ def _partitions(root: Path, candidates: Sequence[Candidate], count: int) -> list
 
 
 def _run_parts(root: Path, candidates: Sequence[Candidate], config: Config, keep: bool) -> list[_Part]:
-    workers = min(os.cpu_count() or 1, 8)
+    try:
+        workers = len(os.sched_getaffinity(0))  # the cores this process may use
+    except (AttributeError, OSError):
+        workers = os.cpu_count() or 1
+    workers = min(workers, 8)
     if len(candidates) >= _PARALLEL_MIN_FILES and workers > 1 and not keep:
         parts = _partitions(root, candidates, workers)
         if len(parts) > 1:
