@@ -204,3 +204,33 @@ def test_terminal_escapes_from_scanned_files_are_neutralised(tmp_path):
     (tmp_path / "requirements.txt").write_bytes(b"evil\x1b[2J @ https://example.com/x.tar.gz\n")
     out = run("scan", str(tmp_path)).stdout
     assert "\x1b" not in out
+
+
+def _run_on_a_tty(*args: str, env_extra: dict | None = None) -> str:
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | (env_extra or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "hygiene", *args], stdout=follower, stderr=subprocess.PIPE, env=env, timeout=120
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    assert proc.returncode == 1, proc.stderr
+    return b"".join(chunks).decode()
+
+
+def test_colour_on_a_terminal_unless_no_color():
+    coloured = _run_on_a_tty("scan", str(EXAMPLE))
+    assert "\x1b[31merror  \x1b[0m HY104" in coloured
+    plain = _run_on_a_tty("scan", str(EXAMPLE), env_extra={"NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "error   HY104" in plain
