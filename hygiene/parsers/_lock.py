@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from hygiene.model import Location
+from hygiene.model import Dependency, Location
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import span_line, span_location
 
@@ -47,3 +47,15 @@ def file_url(files: list[dict[str, Any]]) -> str | None:
     urls = [f["url"] for f in files if isinstance(f.get("url"), str) and f["url"]]
     sdists = [u for u in urls if not u.split("#", 1)[0].endswith(".whl")]
     return (sdists or urls or [None])[0]
+
+
+def locked(name: str, version: str | None, location: Location, **fields: Any) -> Dependency:
+    """A lockfile entry as a `Dependency`: the exact version it locks, as an ``==`` pin."""
+    return Dependency(
+        ecosystem="pypi",
+        name=name,
+        location=location,
+        specifier=f"=={version}" if version else "",
+        version=version,
+        **fields,
+    )

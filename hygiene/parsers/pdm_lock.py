@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, SourceKind
-from hygiene.parsers._lock import file_url, iter_packages, vcs_url
+from hygiene.parsers._lock import file_url, iter_packages, locked, vcs_url
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import (
     load_toml,
@@ -54,13 +54,11 @@ def parse(path: str, text: str) -> Manifest:
             kind, url = SourceKind.REGISTRY, file_url(files)
 
         dependencies.append(
-            Dependency(
-                ecosystem="pypi",
-                name=name,
-                location=location,
+            locked(
+                name,
+                version,
+                location,
                 source=kind,
-                specifier=f"=={version}" if version else "",
-                version=version,
                 hashes=hashes,
                 url=url,
                 editable=entry.get("editable") is True,

@@ -20,7 +20,7 @@ from hygiene.model import (
     SourceKind,
     normalize_name,
 )
-from hygiene.parsers._lock import file_url, iter_packages, vcs_url
+from hygiene.parsers._lock import file_url, iter_packages, locked, vcs_url
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import (
     load_toml,
@@ -76,13 +76,11 @@ def parse(path: str, text: str) -> Manifest:
                 )
 
         dependencies.append(
-            Dependency(
-                ecosystem="pypi",
-                name=name,
-                location=location,
+            locked(
+                name,
+                version,
+                location,
                 source=kind,
-                specifier=f"=={version}" if version else "",
-                version=version,
                 hashes=hashes,
                 url=url,
                 editable=editable,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
-from hygiene.parsers._lock import iter_packages
+from hygiene.parsers._lock import iter_packages, locked
 from hygiene.parsers.locate import (
     load_toml,
     normalize_hash,
@@ -64,13 +64,11 @@ def parse(path: str, text: str) -> Manifest:
 
         marker = _str(entry.get("marker"))
         dependencies.append(
-            Dependency(
-                ecosystem="pypi",
-                name=name,
-                location=location,
+            locked(
+                name,
+                version,
+                location,
                 source=kind,
-                specifier=f"=={version}" if version else "",
-                version=version,
                 hashes=hashes,
                 url=url,
                 editable=editable,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
-from hygiene.parsers._lock import iter_packages
+from hygiene.parsers._lock import iter_packages, locked
 from hygiene.parsers.locate import (
     load_toml,
     normalize_hash,
@@ -63,13 +63,11 @@ def parse(path: str, text: str) -> Manifest:
             url = origin
 
         dependencies.append(
-            Dependency(
-                ecosystem="pypi",
-                name=name,
-                location=location,
+            locked(
+                name,
+                version,
+                location,
                 source=kind,
-                specifier=f"=={version}" if version else "",
-                version=version,
                 hashes=hashes,
                 url=url,
                 editable=isinstance(entry.get("source"), dict) and "editable" in entry["source"],
