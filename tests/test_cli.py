@@ -234,3 +234,11 @@ def test_colour_on_a_terminal_unless_no_color():
     assert "\x1b[31merror  \x1b[0m HY104" in coloured
     plain = _run_on_a_tty("scan", str(EXAMPLE), env_extra={"NO_COLOR": "1"})
     assert "\x1b[" not in plain and "error   HY104" in plain
+
+
+def test_text_output_says_what_was_not_checked(tmp_path):
+    (tmp_path / "requirements.txt").write_text("-r https://example.com/reqs.txt\nrequests\n")
+    out = run("scan", str(tmp_path)).stdout
+    assert "Not checked:\n  requirements.txt: `-r https://example.com/reqs.txt` is remote; not fetched\n" in out
+    assert "Not checked by this release: vulnerabilities (HY201, HY302);" in out
+    assert out.rstrip().endswith("1 file scanned: 1 error, 0 warnings, 0 notes")

@@ -38,12 +38,23 @@ def render(result: ScanResult, *, color: bool = False) -> str:
             where = f"{e.path}:{e.line}" if e.line else e.path
             lines.append(f"  {terminal_safe(where)}: {terminal_safe(e.reason)}")
         lines.append("")
+    located = [s for s in result.skipped if s.path]
+    if located:
+        lines.append(c(_BOLD, "Not checked:"))
+        for s in located:
+            lines.append(f"  {terminal_safe(s.path)}: {terminal_safe(s.reason)}")
+        lines.append("")
+    general = [s for s in result.skipped if not s.path]
+    if general:
+        lines.append(
+            c(_DIM, "Not checked by this release: " + "; ".join(s.check for s in general) + " (details: --format json)")
+        )
     cli1 = result.principles.get("CLI-1", {})
     if cli1.get("assessed"):
         state = "reached" if cli1["reached"] else f"not reached ({cli1['blocking']} blocking)"
         lines.append(f"CLI-1 (pinned by version and hash): {state}")
     lines.append(
-        f"{result.files} files scanned: {_n(result.count('error'), 'error')}, "
+        f"{_n(result.files, 'file')} scanned: {_n(result.count('error'), 'error')}, "
         f"{_n(result.count('warning'), 'warning')}, {_n(result.count('note'), 'note')}"
         + (f", {result.suppressed} suppressed" if result.suppressed else "")
         + (f"; {_n(len(result.errors), 'file problem')}" if result.errors else "")
