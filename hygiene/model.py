@@ -150,6 +150,10 @@ class Manifest:
     # For lockfiles: a hash of the manifest recorded at lock time, and what it covers.
     content_hash: str | None = None
     content_hash_location: Location | None = None
+    # For abstract manifests: per locking tool, every hex digest that some release of the tool
+    # would record in its lockfile for this manifest (`hygiene.parsers.lock_hashes`); a tool
+    # is absent when its hash cannot be determined from the manifest alone.
+    lock_hashes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def concrete(self) -> bool:

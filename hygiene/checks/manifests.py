@@ -8,6 +8,7 @@ workspaces keep one lock at the workspace root).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from hygiene.checks.base import CheckContext
@@ -68,6 +69,7 @@ def check_manifests(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _stale(manifest: Manifest, lock: Manifest, tool: str) -> Iterator[Finding]:
+    yield from _stale_hash(manifest, lock, tool)
     locked = {d.key for d in lock.dependencies if d.key}
     for dep in manifest.dependencies:
         # Build requirements are never locked; a uv source says where a declared dependency
@@ -84,3 +86,54 @@ def _stale(manifest: Manifest, lock: Manifest, tool: str) -> Iterator[Finding]:
                 dep.name,
                 dep.specifier or None,
             )
+
+
+# The lockfile format in which each tool records the manifest's hash.
+_HASHED_LOCK = {
+    "poetry": ManifestKind.POETRY_LOCK,
+    "pdm": ManifestKind.PDM_LOCK,
+    "pipenv": ManifestKind.PIPFILE_LOCK,
+}
+# What each calls the field.
+_HASH_NAME = {"poetry": "content-hash", "pdm": "content_hash", "pipenv": "hash"}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _recorded_sha256(value: str | None) -> str | None:
+    """The hex digest a lock records (pdm writes ``sha256:<hex>``); None for anything that is
+    not a SHA-256, which is then not compared."""
+    if not value:
+        return None
+    algorithm, sep, digest = value.strip().rpartition(":")
+    if sep and algorithm.lower() != "sha256":
+        return None
+    digest = digest.lower()
+    return digest if _SHA256.fullmatch(digest) else None
+
+
+def _stale_hash(manifest: Manifest, lock: Manifest, tool: str) -> Iterator[Finding]:
+    """The manifest hash the lockfile records matches none that the tool would compute now.
+
+    Compared only when the lock is the tool's own format, sits next to the manifest (a lock
+    found in a parent folder, such as a pdm workspace root's, hashes other files too), and
+    records a SHA-256; the manifest's parser left out every tool whose hash it cannot know."""
+    expected = dict(manifest.lock_hashes).get(tool)
+    recorded = _recorded_sha256(lock.content_hash)
+    if (
+        not expected
+        or recorded is None
+        or lock.kind is not _HASHED_LOCK.get(tool)
+        or lock.content_hash_location is None
+        or posixpath.dirname(lock.path) != posixpath.dirname(manifest.path)
+    ):
+        return
+    if recorded in expected:
+        return
+    yield Finding(
+        "HY109",
+        f"{lock.path} records a {_HASH_NAME[tool]} of {manifest.path} that no longer matches it: the "
+        f"lockfile is stale (run `{_FIX[tool]}`)",
+        lock.content_hash_location,
+        "pypi",
+    )
+

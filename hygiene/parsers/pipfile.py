@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
+from hygiene.parsers import lock_hashes
 from hygiene.parsers.pyproject import _Ctx, _table, load_toml
 
 _NOT_PACKAGES = {"source", "requires", "pipenv", "scripts"}
@@ -41,7 +42,14 @@ def parse(path: str, text: str) -> Manifest:
         settings=tuple(ctx.settings),
         lock_tools=("pipenv",) if ctx.deps else (),
         declared_at=declared,
+        lock_hashes=_lock_hashes(data) if ctx.deps else (),
     )
+
+
+def _lock_hashes(data: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What Pipfile.lock would record as this file's hash (HY109)."""
+    digests = lock_hashes.pipenv_hashes(data)
+    return (("pipenv", digests),) if digests else ()
 
 
 def _dependency(name: str, spec: Any, loc, group: str | None) -> Dependency:

@@ -15,7 +15,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from hygiene.model import Dependency, Location, Manifest, ManifestKind, ScanError, Setting, SourceKind
-from hygiene.parsers import locate
+from hygiene.parsers import locate, lock_hashes
 from hygiene.parsers.locate import toml_spans
 
 
@@ -93,7 +93,20 @@ def parse(path: str, text: str) -> Manifest:
         lock_tools=tuple(lock_tools),
         declared_at=declared,
         errors=tuple(ctx.errors),
+        lock_hashes=_lock_hashes(data, lock_tools),
     )
+
+
+def _lock_hashes(data: dict, lock_tools: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What poetry.lock / pdm.lock would record as this file's content hash (HY109)."""
+    compute = {"poetry": lock_hashes.poetry_content_hashes, "pdm": lock_hashes.pdm_content_hashes}
+    out = []
+    for tool in lock_tools:
+        if tool in compute:
+            digests = compute[tool](data)
+            if digests:
+                out.append((tool, digests))
+    return tuple(out)
 
 
 def _table(value: Any) -> dict:
