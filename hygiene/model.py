@@ -91,6 +91,7 @@ class Dependency:
     version: str | None = None  # the exact version when the specifier admits exactly one
     hashes: tuple[str, ...] = ()  # "algorithm:hexdigest"
     url: str | None = None  # direct URL, VCS URL, local path or resolved lockfile URL
+    artifact_urls: tuple[str, ...] = ()  # every artifact URL a lockfile records for the entry
     editable: bool = False
     extras: tuple[str, ...] = ()
     marker: str | None = None

@@ -96,22 +96,24 @@ def _entry(dep: Dependency, label: str, allowed: frozenset[str]) -> Iterator[Fin
             weak = ", ".join(sorted(algorithms))
             yield finding("HY115", f"is locked only with weak hashes ({weak})")
 
-    # …and come from an allowed host, under its own name.
-    if not url:
-        return
-    scheme = _scheme(url)
-    if scheme == "http":
-        yield finding("HY107", f"is downloaded over plain http from {url}")
-        return
-    if scheme != "https":
-        return
-    host = (urlsplit(url).hostname or "").lower()
-    if host not in allowed:
-        yield finding("HY116", f"is resolved from {host}, which is not an allowed registry: {url}")
-    elif host == _PYPI_FILES_HOST and dep.name:
-        filename = unquote(posixpath.basename(urlsplit(url).path))
-        if not _file_belongs_to(filename, dep.name):
-            yield finding("HY116", f"points at {filename}, a file of another distribution: {url}")
+    # …and every artifact must come from an allowed host, under its own name.
+    urls = dep.artifact_urls or ((url,) if url else ())
+    plain_http = [u for u in urls if _scheme(u) == "http"]
+    if plain_http:
+        yield finding("HY107", f"is downloaded over plain http from {plain_http[0]}")
+    foreign: dict[str, str] = {}
+    for artifact in urls:
+        if _scheme(artifact) != "https":
+            continue
+        host = (urlsplit(artifact).hostname or "").lower()
+        if host not in allowed:
+            foreign.setdefault(host, artifact)
+        elif host == _PYPI_FILES_HOST and dep.name:
+            filename = unquote(posixpath.basename(urlsplit(artifact).path))
+            if not _file_belongs_to(filename, dep.name):
+                yield finding("HY116", f"points at {filename}, a file of another distribution: {artifact}")
+    for host, artifact in foreign.items():
+        yield finding("HY116", f"is resolved from {host}, which is not an allowed registry: {artifact}")
 
 
 def _scheme(url: str) -> str:

@@ -39,6 +39,7 @@ def parse(path: str, text: str) -> Manifest:
     for _key, entry, name, version, location in iter_packages(doc, "package", path, spans):
 
         files = tables_in(entry.get("files"))
+        urls: tuple[str, ...] = ()
         hashes = unique([h for h in (normalize_hash(f.get("hash")) for f in files) if h])
 
         vcs = next((v for v in _VCS if isinstance(entry.get(v), str) and entry[v]), None)
@@ -52,6 +53,7 @@ def parse(path: str, text: str) -> Manifest:
             kind = SourceKind.URL if remote else SourceKind.PATH
         else:
             kind, url = SourceKind.REGISTRY, file_url(files)
+            urls = tuple(f["url"] for f in files if isinstance(f.get("url"), str) and f["url"])
 
         dependencies.append(
             locked(
@@ -61,6 +63,7 @@ def parse(path: str, text: str) -> Manifest:
                 source=kind,
                 hashes=hashes,
                 url=url,
+                artifact_urls=urls,
                 editable=entry.get("editable") is True,
                 extras=strings_in(entry.get("extras")),
                 group=_group(entry.get("groups")),

@@ -35,6 +35,7 @@ def parse(path: str, text: str) -> Manifest:
         wheels = tables_in(entry.get("wheels"))
         vcs, directory, archive = (_table(entry.get(k)) for k in ("vcs", "directory", "archive"))
         artifacts = [a for a in (sdist, *wheels, archive) if a]
+        urls: tuple[str, ...] = ()
         hashes = unique([h for a in artifacts for h in _hashes(a.get("hashes"))])
         editable = False
 
@@ -50,7 +51,8 @@ def parse(path: str, text: str) -> Manifest:
             url = remote or _str(archive.get("path"))
         else:
             index_url = _str(entry.get("index"))
-            url = next((u for u in (_str(a.get("url")) for a in (sdist, *wheels)) if u), None)
+            urls = tuple(u for u in (_str(a.get("url")) for a in (sdist, *wheels)) if u)
+            url = urls[0] if urls else None
             local = [p for p in (_str(a.get("path")) for a in (sdist, *wheels)) if p]
             if not index_url and not url and local:  # artifacts on disk only
                 kind, url = SourceKind.PATH, local[0]
@@ -71,6 +73,7 @@ def parse(path: str, text: str) -> Manifest:
                 source=kind,
                 hashes=hashes,
                 url=url,
+                artifact_urls=urls,
                 editable=editable,
                 marker=marker,
             )

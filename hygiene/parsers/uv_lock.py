@@ -52,7 +52,8 @@ def parse(path: str, text: str) -> Manifest:
         hashes = unique([h for h in (normalize_hash(a.get("hash")) for a in artifacts) if h])
 
         if kind is SourceKind.REGISTRY:
-            url = _first_url(sdist, wheels)
+            urls = _urls(sdist, wheels)
+            url = urls[0] if urls else None
             if origin and "://" in origin and origin not in registries:
                 # A local flat index (a directory) is not an index a check can judge.
                 registries.add(origin)
@@ -60,6 +61,7 @@ def parse(path: str, text: str) -> Manifest:
                     Setting("index-url", origin, span_location(path, spans, key + ("source",)))
                 )
         else:
+            urls = _urls(sdist, wheels) if kind is SourceKind.URL else ()
             url = origin
 
         dependencies.append(
@@ -70,6 +72,7 @@ def parse(path: str, text: str) -> Manifest:
                 source=kind,
                 hashes=hashes,
                 url=url,
+                artifact_urls=urls,
                 editable=isinstance(entry.get("source"), dict) and "editable" in entry["source"],
             )
         )
@@ -96,9 +99,5 @@ def _source(source: Any) -> tuple[SourceKind, str | None]:
     return SourceKind.REGISTRY, None
 
 
-def _first_url(sdist: dict[str, Any], wheels: list[dict[str, Any]]) -> str | None:
-    for artifact in (sdist, *wheels):
-        url = artifact.get("url")
-        if isinstance(url, str) and url:
-            return url
-    return None
+def _urls(sdist: dict[str, Any], wheels: list[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(a["url"] for a in (sdist, *wheels) if isinstance(a.get("url"), str) and a["url"])
