@@ -9,6 +9,7 @@ itself under that name, because every ``conftest.py`` outside a package is impor
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import sys
@@ -126,6 +127,12 @@ def poetry_lock(*names: str, version: str = "1.0") -> str:
             f'python-versions = "*"\nfiles = [\n    {{file = "{name}-{version}.tar.gz", hash = "sha256:{H1}"}},\n]\n\n'
         )
     return out + '[metadata]\nlock-version = "2.0"\npython-versions = "^3.10"\ncontent-hash = "0"\n'
+
+
+def sha256(filename: str) -> str:
+    """The lock fixtures' artifact digests: the sha256 of the artifact's file name, so that a
+    test can state a digest readably."""
+    return "sha256:" + hashlib.sha256(filename.encode()).hexdigest()
 
 
 sys.modules.setdefault("hygiene_testkit", sys.modules[__name__])

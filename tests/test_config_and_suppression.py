@@ -4,7 +4,6 @@ judged by what a user sees: the findings of a scan, their severity and the exit 
 from __future__ import annotations
 
 import pytest
-
 from hygiene_testkit import H1, found, scan, write_tree
 
 # --- inline suppressions -----------------------------------------------------------------

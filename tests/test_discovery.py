@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-
 from hygiene_testkit import found, scan, write_tree
 
 TREE = {

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from hygiene_testkit import found, scan, write_tree
 
 # Every tree holds this good file, whose one finding must survive the broken neighbour.

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-
 from hygiene_testkit import H1, H2, SHA, finding, found
 
 HASH = f"--hash=sha256:{H1}"

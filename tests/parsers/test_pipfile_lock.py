@@ -4,6 +4,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hygiene_testkit import sha256
 
 from hygiene.model import Location, ManifestKind, Setting, SourceKind
 from hygiene.parsers.base import ManifestError
@@ -12,10 +13,6 @@ from hygiene.parsers.pipfile_lock import parse
 LOCK = Path(__file__).parent.parent / "data" / "locks" / "pipenv" / "Pipfile.lock"
 PATH = "Pipfile.lock"
 
-
-def sha256(filename: str) -> str:
-    """The fixtures' artifact digests are the sha256 of the artifact's file name."""
-    return "sha256:" + hashlib.sha256(filename.encode()).hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hygiene_testkit import sha256
 
 from hygiene.model import Location, ManifestKind, Setting, SourceKind
 from hygiene.parsers.base import ManifestError
@@ -13,10 +14,6 @@ LOCKS = Path(__file__).parent.parent / "data" / "locks"
 V1 = "app/poetry.lock"
 V2 = "poetry.lock"
 
-
-def sha256(filename: str) -> str:
-    """The fixtures' artifact digests are the sha256 of the artifact's file name."""
-    return "sha256:" + hashlib.sha256(filename.encode()).hexdigest()
 
 
 @pytest.fixture(scope="module")
