@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import enum
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 class Severity(str, enum.Enum):

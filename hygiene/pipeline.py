@@ -17,7 +17,15 @@ from hygiene import rules
 from hygiene.checks.base import CheckContext, CheckOptions
 from hygiene.config import Config
 from hygiene.discover import Candidate, RootReader, discover
-from hygiene.model import Finding, Location, Manifest, ManifestKind, ScanError, Severity, Skipped
+from hygiene.model import (
+    Finding,
+    Location,
+    Manifest,
+    ManifestKind,
+    ScanError,
+    Severity,
+    Skipped,
+)
 from hygiene.parsers import parser_for
 from hygiene.parsers.base import ManifestError
 from hygiene.principles import assess

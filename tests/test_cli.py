@@ -195,15 +195,19 @@ def test_explain_prints_the_rule_page():
     assert bad.returncode == 2 and "unknown rule" in bad.stderr
 
 
-def test_python_dash_m_and_main_agree(capsys):
+def test_main_returns_the_exit_code_and_writes_stdout(capsys):
     assert main(["rules"]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("HY101  unpinned-requirement")
 
 
 def test_terminal_escapes_from_scanned_files_are_neutralised(tmp_path):
-    (tmp_path / "requirements.txt").write_bytes(b"evil\x1b[2J @ https://example.com/x.tar.gz\n")
+    # Text that reaches the report: an index URL quoted in a message, and a file name.
+    (tmp_path / "requirements.txt").write_bytes(b"--extra-index-url https://x.example/\x1b[2Jcleared\n")
+    (tmp_path / "requirements-\x1b]0;title\x07.txt").write_bytes(b"requests\n")
     out = run("scan", str(tmp_path)).stdout
-    assert "\x1b" not in out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "extra index `https://x.example/\\x1b[2Jcleared`" in out
+    assert "requirements-\\x1b]0;title\\x07.txt\n" in out
 
 
 def _run_on_a_tty(*args: str, env_extra: dict | None = None) -> str:
@@ -242,3 +246,11 @@ def test_text_output_says_what_was_not_checked(tmp_path):
     assert "Not checked:\n  requirements.txt: `-r https://example.com/reqs.txt` is remote; not fetched\n" in out
     assert "Not checked by this release: vulnerabilities (HY201, HY302);" in out
     assert out.rstrip().endswith("1 file scanned: 1 error, 0 warnings, 0 notes")
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "hygiene"
+    if not script.exists():
+        pytest.skip("hygiene is not installed in this interpreter's environment (pip install -e '.[test]')")
+    proc = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout.strip()) == (0, f"hygiene {__version__}")

@@ -13,11 +13,7 @@ from collections.abc import Iterator
 
 from hygiene.checks.base import CheckContext
 from hygiene.model import Finding, SourceKind
-
-
-def _scheme(url: str) -> str:
-    head = url.split("://", 1)[0].lower() if "://" in url else ""
-    return head.rsplit("+", 1)[-1]  # git+http -> http
+from hygiene.urls import transport
 
 
 def check_indexes(ctx: CheckContext) -> Iterator[Finding]:
@@ -26,7 +22,7 @@ def check_indexes(ctx: CheckContext) -> Iterator[Finding]:
             continue  # judged with their entries by the lockfile check
         for s in manifest.settings:
             value = s.value
-            if s.name in ("index-url", "extra-index-url", "find-links", "pinned-index") and _scheme(value) == "http":
+            if s.name in ("index-url", "extra-index-url", "find-links", "pinned-index") and transport(value) == "http":
                 yield Finding("HY107", f"`{s.name} {value}` fetches packages over plain HTTP", s.location)
             if s.name == "extra-index-url":
                 yield Finding(
@@ -35,7 +31,7 @@ def check_indexes(ctx: CheckContext) -> Iterator[Finding]:
                     "a package name registered on either can win (dependency confusion)",
                     s.location,
                 )
-            elif s.name == "find-links" and _scheme(value) in ("http", "https"):
+            elif s.name == "find-links" and transport(value) in ("http", "https"):
                 yield Finding(
                     "HY106",
                     f"remote `--find-links {value}` adds a second source for every package (dependency confusion)",
@@ -46,7 +42,7 @@ def check_indexes(ctx: CheckContext) -> Iterator[Finding]:
             elif s.name == "verify-ssl" and value.lower() == "false":
                 yield Finding("HY107", "TLS verification is disabled for a package source (`verify_ssl = false`)", s.location)
         for dep in manifest.dependencies:
-            if dep.url and dep.source in (SourceKind.URL, SourceKind.VCS) and _scheme(dep.url) == "http":
+            if dep.url and dep.source in (SourceKind.URL, SourceKind.VCS) and transport(dep.url) == "http":
                 yield Finding(
                     "HY107",
                     f"`{dep.name or dep.url}` is fetched over plain HTTP: {dep.url}",

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from hygiene.checks.base import CheckContext
 from hygiene.model import Dependency, Finding, Manifest, SourceKind, normalize_name
+from hygiene.urls import transport
 
 _WEAK_ALGORITHMS = frozenset({"md5", "sha1"})
 _PYPI_FILES_HOST = "files.pythonhosted.org"
@@ -46,7 +47,7 @@ def check_lockfiles(ctx: CheckContext) -> Iterator[Finding]:
 
 def _settings(manifest: Manifest, label: str) -> Iterator[Finding]:
     for setting in manifest.settings:
-        if setting.name in _INDEX_SETTINGS and _scheme(setting.value) == "http":
+        if setting.name in _INDEX_SETTINGS and transport(setting.value) == "http":
             yield Finding(
                 rule="HY107",
                 message=f"{label} resolves packages from {setting.value} over plain http",
@@ -83,7 +84,7 @@ def _entry(dep: Dependency, label: str, allowed: frozenset[str]) -> Iterator[Fin
         if not _FULL_COMMIT.search(url):
             source = f" {url}" if url else ""
             yield finding("HY105", f"is locked to VCS source{source} without a full commit id")
-        if _scheme(url) == "http":
+        if transport(url) == "http":
             yield finding("HY107", f"is fetched over plain http from {url}")
         return
 
@@ -98,12 +99,12 @@ def _entry(dep: Dependency, label: str, allowed: frozenset[str]) -> Iterator[Fin
 
     # …and every artifact must come from an allowed host, under its own name.
     urls = dep.artifact_urls or ((url,) if url else ())
-    plain_http = [u for u in urls if _scheme(u) == "http"]
+    plain_http = [u for u in urls if transport(u) == "http"]
     if plain_http:
         yield finding("HY107", f"is downloaded over plain http from {plain_http[0]}")
     foreign: dict[str, str] = {}
     for artifact in urls:
-        if _scheme(artifact) != "https":
+        if transport(artifact) != "https":
             continue
         host = (urlsplit(artifact).hostname or "").lower()
         if host not in allowed:
@@ -114,14 +115,6 @@ def _entry(dep: Dependency, label: str, allowed: frozenset[str]) -> Iterator[Fin
                 yield finding("HY116", f"points at {filename}, a file of another distribution: {artifact}")
     for host, artifact in foreign.items():
         yield finding("HY116", f"is resolved from {host}, which is not an allowed registry: {artifact}")
-
-
-def _scheme(url: str) -> str:
-    """``"https"`` for ``https://…`` and ``git+https://…``; lower case."""
-    head, sep, _ = url.partition("://")
-    if not sep:
-        return ""
-    return head.rpartition("+")[2].lower()
 
 
 def _file_belongs_to(filename: str, name: str) -> bool:

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from hygiene.checks.base import CheckContext
-from hygiene.model import Dependency, Finding, Include, Location, Manifest, ManifestKind, SourceKind
+from hygiene.model import (
+    Dependency,
+    Finding,
+    Include,
+    Location,
+    Manifest,
+    ManifestKind,
+    SourceKind,
+)
 from hygiene.parsers.requirements import is_archive
 
 REQUIREMENT_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS, ManifestKind.PIP_COMPILE_INPUT})

@@ -24,6 +24,7 @@ from hygiene.parsers.locate import (
     toml_spans,
     unique,
 )
+from hygiene.urls import is_remote
 
 _VCS = ("git", "hg", "svn", "bzr")
 
@@ -49,7 +50,7 @@ def parse(path: str, text: str) -> Manifest:
             kind, url = SourceKind.PATH, entry["path"]
         elif isinstance(entry.get("url"), str) and entry["url"]:
             url = entry["url"]
-            remote = "://" in url and not url.lower().startswith("file:")
+            remote = is_remote(url)
             kind = SourceKind.URL if remote else SourceKind.PATH
         else:
             kind, url = SourceKind.REGISTRY, file_url(files)

@@ -11,7 +11,9 @@ from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
 from hygiene.parsers import lock_hashes
+from hygiene.parsers._lock import vcs_url
 from hygiene.parsers.pyproject import _Ctx, _table, load_toml
+from hygiene.urls import is_remote
 
 _NOT_PACKAGES = {"source", "requires", "pipenv", "scripts"}
 
@@ -59,11 +61,11 @@ def _dependency(name: str, spec: Any, loc, group: str | None) -> Dependency:
     spec = _table(spec)
     if "git" in spec:
         ref = spec.get("ref")
-        url = f"git+{spec['git']}" + (f"@{ref}" if ref else "")
+        url = vcs_url("git", str(spec["git"]), ref, spec.get("subdirectory"))
         return Dependency("pypi", name, loc, SourceKind.VCS, url=url, editable=bool(spec.get("editable")), group=group, text=name)
     if "file" in spec or "url" in spec:
         target = str(spec.get("file") or spec.get("url"))
-        kind = SourceKind.URL if "://" in target and not target.startswith("file:") else SourceKind.PATH
+        kind = SourceKind.URL if is_remote(target) else SourceKind.PATH
         return Dependency("pypi", name, loc, kind, url=target, group=group, text=name)
     if "path" in spec:
         return Dependency("pypi", name, loc, SourceKind.PATH, url=str(spec["path"]), editable=bool(spec.get("editable")), group=group, text=name)

@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from hygiene.model import Dependency, Location, Manifest, ManifestKind, Setting, SourceKind
+from hygiene.model import (
+    Dependency,
+    Location,
+    Manifest,
+    ManifestKind,
+    Setting,
+    SourceKind,
+)
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import (
     KeyPath,

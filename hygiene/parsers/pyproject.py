@@ -14,10 +14,20 @@ from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from hygiene.model import Dependency, Location, Manifest, ManifestKind, ScanError, Setting, SourceKind
+from hygiene.model import (
+    Dependency,
+    Location,
+    Manifest,
+    ManifestKind,
+    ScanError,
+    Setting,
+    SourceKind,
+)
 from hygiene.parsers import locate, lock_hashes
+from hygiene.parsers._lock import vcs_url
 from hygiene.parsers.locate import toml_spans
-
+from hygiene.urls import source_kind
+from hygiene.versions import exact_version
 
 Path = tuple
 
@@ -127,18 +137,8 @@ def pep508_dependency(path: str, text: str, location: Location, group: str | Non
     except InvalidRequirement as exc:
         return ScanError(path, f"invalid requirement {text!r}: {str(exc).splitlines()[0]}", location.line)
     url = req.url
-    if url:
-        lower = url.lower()
-        if "+" in lower.split("://", 1)[0] or lower.startswith(("git:", "hg:", "svn:", "bzr:")):
-            source = SourceKind.VCS
-        elif lower.startswith("file:"):
-            source = SourceKind.PATH
-        else:
-            source = SourceKind.URL
-    else:
-        source = SourceKind.REGISTRY
+    source = source_kind(url) if url else SourceKind.REGISTRY
     spec = str(req.specifier)
-    from hygiene.versions import exact_version
 
     return Dependency(
         ecosystem="pypi",
@@ -205,7 +205,7 @@ def _poetry_dep(ctx: _Ctx, name: str, spec: Any, location: Location, group: str 
     group = "optional" if spec.get("optional") is True and group is None else group
     if "git" in spec:
         ref = spec.get("rev") or spec.get("tag") or spec.get("branch")
-        url = f"git+{spec['git']}" + (f"@{ref}" if ref else "")
+        url = vcs_url("git", str(spec["git"]), ref, spec.get("subdirectory"))
         return Dependency("pypi", name, location, SourceKind.VCS, url=url, group=group, text=f"{name} (git {spec['git']})")
     if "url" in spec:
         return Dependency("pypi", name, location, SourceKind.URL, url=str(spec["url"]), group=group, text=name)
@@ -230,7 +230,7 @@ def _uv(ctx: _Ctx, uv: dict) -> None:
             loc = ctx.loc(*keypath)
             if "git" in entry:
                 ref = entry.get("rev") or entry.get("tag") or entry.get("branch")
-                url = f"git+{entry['git']}" + (f"@{ref}" if ref else "")
+                url = vcs_url("git", str(entry["git"]), ref, entry.get("subdirectory"))
                 ctx.deps.append(Dependency("pypi", name, loc, SourceKind.VCS, url=url, group="uv-source", text=f"{name} (git)"))
             elif "url" in entry:
                 ctx.deps.append(Dependency("pypi", name, loc, SourceKind.URL, url=str(entry["url"]), group="uv-source", text=name))

@@ -14,8 +14,8 @@ import optparse
 import posixpath
 import re
 import shlex
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 
 import pip_requirements_parser as prp
 from packaging.markers import InvalidMarker, Marker
@@ -30,10 +30,10 @@ from hygiene.model import (
     Setting,
     SourceKind,
 )
+from hygiene.urls import is_remote, transport
 from hygiene.versions import exact_version
 
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".zip")
-_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 # --- a faster line parser with pip's exact semantics -------------------------------------
 #
@@ -315,10 +315,8 @@ def _option_settings(
 def resolve_include(including: str, target: str) -> str | None:
     """Resolve a ``-r``/``-c`` target the way pip does (relative to the including file),
     as a root-relative path; None for remote targets and for paths that leave the root."""
-    if _URL_RE.match(target):
-        if target.startswith("file://"):
-            return None  # absolute path by construction: outside what we may read
-        return None
+    if transport(target):
+        return None  # remote, or a file:// URL (an absolute path): neither is read
     if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
         return None
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(including), target.replace("\\", "/")))
@@ -332,7 +330,7 @@ def _dependency(req: prp.InstallRequirement, location: Location, constraint: boo
     url = link.url if link is not None else None
     if req.is_vcs_url:
         source = SourceKind.VCS
-    elif url is not None and _URL_RE.match(url) and not url.lower().startswith("file:"):
+    elif url is not None and is_remote(url):
         source = SourceKind.URL
     elif url is not None:
         source = SourceKind.PATH

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import re
 
-from hygiene.model import Dependency, Location, Manifest, ManifestKind, ScanError, Skipped
+from hygiene.model import (
+    Dependency,
+    Location,
+    Manifest,
+    ManifestKind,
+    ScanError,
+    Skipped,
+)
 from hygiene.parsers.pyproject import pep508_dependency
 
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")

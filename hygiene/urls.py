@@ -1,0 +1,35 @@
+"""What a dependency URL is: how it travels, and whether it names a remote artifact, a
+version-control checkout or a local path. One place, so that parsers classify sources and
+checks judge transports the same way."""
+
+from __future__ import annotations
+
+import re
+
+from hygiene.model import SourceKind
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_VCS_PREFIXES = ("git", "hg", "svn", "bzr")
+
+
+def transport(url: str) -> str:
+    """The protocol the bytes travel over, lower case: ``https`` for ``https://…`` and for
+    ``git+https://…``; ``""`` when the URL has no scheme (a path)."""
+    m = _SCHEME.match(url)
+    return m.group(1).rpartition("+")[2].lower() if m else ""
+
+
+def is_remote(url: str) -> bool:
+    """A URL with a scheme other than ``file``."""
+    m = _SCHEME.match(url)
+    return bool(m) and m.group(1).lower() != "file"
+
+
+def source_kind(url: str) -> SourceKind:
+    """VCS for ``git+https://…`` (and ``git://``, ``hg+…``…), PATH for ``file:`` URLs and plain
+    paths, URL for any other remote URL."""
+    m = _SCHEME.match(url)
+    scheme = m.group(1).lower() if m else url.split(":", 1)[0].lower() if ":" in url else ""
+    if "+" in scheme and scheme.split("+", 1)[0] in _VCS_PREFIXES or scheme in _VCS_PREFIXES:
+        return SourceKind.VCS
+    return SourceKind.URL if is_remote(url) else SourceKind.PATH
