@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from hygiene.config import FAIL_ON, Config, ConfigError, check_fail_on, load
 from hygiene.model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "azure", "summary")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"hygiene: error: {message}\n")
 
 
-def _split(values: list[str] | None) -> list[str]:
+def split_list(values: Sequence[str] | None) -> list[str]:
     return [v.strip() for item in values or () for v in item.split(",") if v.strip()]
 
 
@@ -41,7 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="scan a repository and report findings")
     scan.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders or files to scan (default: .)")
-    scan.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    scan.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text): text, json, sarif (SARIF 2.1.0), github (workflow annotations), "
+        "gitlab (Code Quality JSON), azure (Azure Pipelines logging commands), summary (Markdown)",
+    )
     scan.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
     scan.add_argument(
         "--fail-on", choices=FAIL_ON, default=None, help="lowest severity that makes the exit code 1 (default: error)"
@@ -50,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--ignore", action="append", metavar="RULES", help="skip these rule ids or prefixes (comma-separated)")
     scan.add_argument("--exclude", action="append", metavar="GLOB", help="do not scan paths matching GLOB (repeatable)")
     scan.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .hygiene.toml or [tool.hygiene] in pyproject.toml)")
+    scan.add_argument(
+        "--summary",
+        type=Path,
+        metavar="FILE",
+        help="also append the Markdown job summary to FILE (e.g. \"$GITHUB_STEP_SUMMARY\")",
+    )
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
 
     rules_cmd = sub.add_parser("rules", help="list the rule catalogue")
@@ -80,25 +94,48 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _config_for(args: argparse.Namespace, root: Path) -> Config:
-    config = load(root, args.config)
+    return build_config(
+        root,
+        config_file=args.config,
+        select=split_list(args.select),
+        ignore=split_list(args.ignore),
+        exclude=args.exclude or (),
+        fail_on=args.fail_on,
+        flag="--",
+    )
+
+
+def build_config(
+    root: Path,
+    *,
+    config_file: Path | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    fail_on: str | None = None,
+    flag: str = "--",
+) -> Config:
+    """The configuration found for `root`, with command-line (or action input) overrides.
+    `flag` prefixes option names in error messages (``--`` for the CLI, ``input `` for the
+    action)."""
+    config = load(root, config_file)
     updates: dict = {}
-    for key in ("select", "ignore"):
-        values = _split(getattr(args, key))
+    for key, values in (("select", select), ("ignore", ignore)):
         if values:
             for v in values:
                 if not rules.matching(v):
-                    raise ConfigError(f"--{key}: unknown rule {v!r}")
+                    raise ConfigError(f"{flag}{key}: unknown rule {v!r}")
             updates[key] = tuple(values)
-    if args.exclude:
-        updates["exclude"] = config.exclude + tuple(args.exclude)
-    if args.fail_on:
-        updates["fail_on"] = check_fail_on(args.fail_on, "--fail-on")
+    if exclude:
+        updates["exclude"] = config.exclude + tuple(exclude)
+    if fail_on:
+        updates["fail_on"] = check_fail_on(fail_on, f"{flag}fail-on")
     return replace(config, **updates) if updates else config
 
 
 def _scan(args: argparse.Namespace) -> int:
     from hygiene.pipeline import scan, scan_root
-    from hygiene.reporters import REPORTERS
+    from hygiene.reporters import REPORTERS, ReportContext
 
     paths = args.paths or [Path(".")]
     for p in paths:
@@ -114,19 +151,27 @@ def _scan(args: argparse.Namespace) -> int:
         and "NO_COLOR" not in os.environ
         and sys.stdout.isatty()
     )
-    report = REPORTERS[args.format](result, color=color)
+    context = ReportContext.for_scan(root, color=color)
+    report = REPORTERS[args.format](result, context)
+    if args.summary is not None:
+        _write(args.summary, REPORTERS["summary"](result, context), "--summary", append=True)
     if args.output is not None:
-        try:
-            args.output.write_text(report, encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"--output {args.output}: {exc.strerror or exc}") from None
+        _write(args.output, report, "--output")
     else:
         sys.stdout.write(report)
         sys.stdout.flush()
-    return _exit_code(result, config.fail_on)
+    return exit_code(result, config.fail_on)
 
 
-def _exit_code(result, fail_on: str) -> int:
+def _write(path: Path, text: str, flag: str, *, append: bool = False) -> None:
+    try:
+        with open(path, "a" if append else "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        raise ConfigError(f"{flag} {path}: {exc.strerror or exc}") from None
+
+
+def exit_code(result, fail_on: str) -> int:
     if fail_on == "never":
         return EXIT_OK
     threshold = Severity(fail_on).rank

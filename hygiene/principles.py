@@ -51,3 +51,23 @@ def assess(findings: Iterable[Finding], config: Config) -> dict[str, dict]:
             )
         out[pid] = entry
     return out
+
+
+def level_reached(assessment: dict[str, dict]) -> int:
+    """The highest level L such that every principle of level 1..L is reached (a principle
+    this release cannot assess is not reached)."""
+    reached = 0
+    for level in sorted({entry["level"] for entry in assessment.values()}):
+        if all(entry["reached"] is True for entry in assessment.values() if entry["level"] == level):
+            reached = level
+        else:
+            break
+    return reached
+
+
+def state(entry: dict) -> str:
+    """One word for a principle's outcome: ``L<level>`` when reached, ``none`` when blocked,
+    ``not-assessed`` when this release has no checks for it."""
+    if not entry.get("assessed"):
+        return "not-assessed"
+    return f"L{entry['level']}" if entry["reached"] else "none"

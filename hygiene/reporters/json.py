@@ -11,6 +11,7 @@ from hygiene.model import Finding
 
 if TYPE_CHECKING:
     from hygiene.pipeline import ScanResult
+    from hygiene.reporters.base import ReportContext
 
 
 def finding_dict(f: Finding) -> dict:
@@ -57,7 +58,7 @@ def document(result: ScanResult) -> dict:
     }
 
 
-def render(result: ScanResult, *, color: bool = False) -> str:
+def render(result: ScanResult, context: ReportContext) -> str:
     """The document with each top-level key on its own line and each finding, skipped entry
     and error on one line of its own: readable and grep-able, and written by json's C encoder
     (``indent=`` would force the pure-Python one, several times slower on large reports)."""

@@ -12,12 +12,15 @@ from hygiene.escape import terminal_safe
 
 if TYPE_CHECKING:
     from hygiene.pipeline import ScanResult
+    from hygiene.reporters.base import ReportContext
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "note": "\x1b[36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-def render(result: ScanResult, *, color: bool = False) -> str:
+def render(result: ScanResult, context: ReportContext) -> str:
+    color = context.color
+
     def c(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
