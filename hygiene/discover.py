@@ -95,6 +95,16 @@ def discover(root: Path, targets: Iterable[Path], exclude: Iterable[str] = ()) -
     def rel(p: Path) -> str:
         return p.relative_to(root).as_posix()
 
+    def add(r: str, kind: ManifestKind) -> None:
+        try:
+            r.encode("utf-8")
+        except UnicodeEncodeError:
+            # No report format can name such a file (SARIF URIs, annotations and JSON are
+            # UTF-8), so it is an error under a visible spelling of its name, never a crash.
+            errors.append(ScanError(_shown(r), "file name is not valid UTF-8; not scanned"))
+            return
+        found.setdefault(r, Candidate(r, kind))
+
     for target in targets:
         target_abs = target if target.is_absolute() else (Path.cwd() / target)
         target_abs = Path(os.path.normpath(target_abs))
@@ -104,7 +114,7 @@ def discover(root: Path, targets: Iterable[Path], exclude: Iterable[str] = ()) -
             if kind is None:
                 # Named explicitly: treat a .txt as a requirements file.
                 kind = ManifestKind.REQUIREMENTS
-            found.setdefault(r, Candidate(r, kind))
+            add(r, kind)
             continue
         stack = [target_abs]
         while stack:
@@ -112,7 +122,7 @@ def discover(root: Path, targets: Iterable[Path], exclude: Iterable[str] = ()) -
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:
-                errors.append(ScanError(rel(folder) or ".", f"cannot list folder: {exc.strerror or exc}"))
+                errors.append(ScanError(_shown(rel(folder)) or ".", f"cannot list folder: {exc.strerror or exc}"))
                 continue
             names = frozenset(e.name for e in entries)
             if folder != root and "pyvenv.cfg" in names:
@@ -133,12 +143,12 @@ def discover(root: Path, targets: Iterable[Path], exclude: Iterable[str] = ()) -
                     inside = real == root or root in real.parents
                     if not inside:
                         if kind is not None or real.is_dir():
-                            errors.append(ScanError(r, "symlink points outside the scan root; not followed"))
+                            errors.append(ScanError(_shown(r), "symlink points outside the scan root; not followed"))
                         continue
                     if real.is_dir():
                         continue  # its target is walked where it really lives
                     if kind is not None:
-                        found.setdefault(r, Candidate(r, kind))
+                        add(r, kind)
                     continue
                 if is_dir:
                     if entry.name in SKIP_DIRS:
@@ -147,8 +157,14 @@ def discover(root: Path, targets: Iterable[Path], exclude: Iterable[str] = ()) -
                     continue
                 kind = classify(r, names)
                 if kind is not None:
-                    found.setdefault(r, Candidate(r, kind))
+                    add(r, kind)
     return sorted(found.values(), key=lambda c: c.path), errors
+
+
+def _shown(relpath: str) -> str:
+    """A path as reports can carry it: undecodable bytes of a file name (kept by Python as
+    surrogates) spelled as ``\\xff``."""
+    return os.fsencode(relpath).decode("utf-8", "backslashreplace")
 
 
 _BOMS = (

@@ -14,6 +14,17 @@ def terminal_safe(text: str) -> str:
     return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
+def log_safe(text: str) -> str:
+    """Terminal-safe text that also cannot act as a CI log command: GitHub runs a line that
+    starts with ``::`` (after blanks), Azure one that holds ``##vso[`` anywhere. Those are
+    spelled with a visible escape, like control characters."""
+    text = terminal_safe(text).replace("##vso[", "\\x23#vso[")
+    stripped = text.lstrip()
+    if stripped.startswith("::"):
+        text = text[: len(text) - len(stripped)] + "\\x3a" + stripped[1:]
+    return text
+
+
 # Workflow commands (GitHub Actions `::cmd prop=value::data`, Azure Pipelines
 # `##vso[cmd prop=value;]data`) are line-based: once newlines are encoded, text from a scanned
 # file cannot start a command of its own. Property values also encode their separators.

@@ -264,3 +264,35 @@ def test_cli_subprocess_has_no_traceback_on_a_hostile_tree(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "requirements-good.txt" in proc.stdout
+
+
+def test_file_name_that_is_not_utf8_is_an_error_in_every_format(tmp_path):
+    """No report format can carry a non-UTF-8 path (SARIF URIs, annotations, JSON, Markdown are
+    UTF-8): the file is an error under a visible spelling, never a traceback, and the other
+    files are still reported."""
+    import pytest
+
+    root = tmp_path / "repo"
+    write_tree(root, {"requirements.txt": "six\n"})
+    try:
+        bad = os.path.join(os.fsencode(root), b"\xff\xfe")
+        os.mkdir(bad)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses non-UTF-8 names")
+    with open(os.path.join(bad, b"requirements.txt"), "w") as fh:
+        fh.write("attrs\n")
+    run = scan(root)
+    assert run.report["errors"] == [
+        {"path": "\\xff\\xfe/requirements.txt", "reason": "file name is not valid UTF-8; not scanned"}
+    ]
+    assert found(run.report) == {("requirements.txt", 1, "HY101")}
+    for fmt in ("text", "json", "sarif", "github", "gitlab", "azure", "summary"):
+        out = tmp_path / f"report.{fmt}"
+        proc = subprocess.run(
+            [sys.executable, "-m", "hygiene", "scan", str(root), "--format", fmt, "--output", str(out)],
+            capture_output=True,
+            text=True,
+        )
+        assert (fmt, proc.returncode, proc.stderr) == (fmt, 1, "")
+        # named in each format's own escaping (JSON doubles the backslash, SARIF percent-encodes)
+        assert "xfe/requirements.txt" in out.read_text("utf-8"), fmt

@@ -1,6 +1,7 @@
 """Azure Pipelines logging commands: `##vso[task.logissue type=error;sourcepath=…;linenumber=…;
 code=HY103;]message`, which the pipeline shows as errors and warnings on the run. Azure has no
-notice level, so notes are plain (escaped) log lines in which `##vso[` is broken up. Values from scanned files use
+notice level, so notes are plain log lines, escaped
+as the text report is (`hygiene.escape.log_safe`). Values from scanned files use
 azure-pipelines-task-lib's escaping, so they can never start a command of their own."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hygiene import rules
-from hygiene.escape import azure_data, azure_property
+from hygiene.escape import azure_data, azure_property, log_safe
 from hygiene.model import Severity
 from hygiene.reporters.base import ReportContext, by_severity, severity
 
@@ -36,8 +37,8 @@ def render(result: ScanResult, context: ReportContext) -> str:
         text = f"{rule.id} {rule.name}: {f.message.rstrip('.')}. Fix: {f.hint or rule.hint}"
         sev = severity(f)
         if sev is Severity.NOTE:
-            # A plain line: the agent finds `##vso[` anywhere in a line, so it is broken up.
-            lines.append(azure_data(f"{path}:{f.location.line}: note: {text}").replace("##vso[", "## vso["))
+            # A plain line, which the agent does not decode: escaped as the text report is.
+            lines.append(log_safe(f"{path}:{f.location.line}: note: {text}"))
         else:
             lines.append(logissue(sev.value, text, path=path, line=f.location.line, code=rule.id))
     return "".join(line + "\n" for line in lines)

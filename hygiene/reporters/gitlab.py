@@ -31,7 +31,7 @@ def document(result: ScanResult, context: ReportContext) -> list[dict]:
             {
                 "description": f"not checked: {e.reason}",
                 "check_name": "hygiene/not-checked",
-                "fingerprint": hashlib.sha256(f"not-checked\0{path}\0{e.reason}".encode("utf-8", "surrogatepass")).hexdigest(),
+                "fingerprint": hashlib.sha256(f"not-checked\0{path}\0{e.line}\0{e.reason}".encode()).hexdigest(),
                 "severity": "blocker",
                 "location": {"path": path, "lines": {"begin": e.line or 1}},
             }

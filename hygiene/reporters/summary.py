@@ -30,7 +30,7 @@ def render(result: ScanResult, context: ReportContext, *, limit: int = LIMIT) ->
     sections = [
         ("files that could not be read", ["### Files that could not be read", ""], _errors(result, context)),
         ("findings", ["### Findings", ""], _findings(result, context)),
-        ("not-checked entries", ["### Not checked", ""], _skipped(result)),
+        ("not-checked entries", ["### Not checked", ""], _skipped(result, context)),
     ]
     out = "\n".join(head) + "\n"
     budget = limit - _FOOTER_ROOM
@@ -40,7 +40,7 @@ def render(result: ScanResult, context: ReportContext, *, limit: int = LIMIT) ->
         if not blocks:
             continue
         title_text = "\n".join(title) + "\n"
-        if size + len(title_text.encode("utf-8")) > budget:
+        if size + len(title_text.encode("utf-8")) + len(blocks[0][0].encode("utf-8")) > budget:
             cut.append(f"{sum(n for _, n in blocks)} {name}")
             continue
         out += title_text
@@ -59,7 +59,7 @@ def render(result: ScanResult, context: ReportContext, *, limit: int = LIMIT) ->
             cut.append(f"{left} {name}")
     if cut:
         out += (
-            f"> **Cut to stay under GitHub's {limit // 1024} KiB summary limit:** {', '.join(cut)} not shown. "
+            f"> **Cut to stay under the summary size limit ({limit:,} bytes):** {', '.join(cut)} not shown. "
             "The SARIF and JSON reports list everything.\n"
         )
     return out
@@ -133,10 +133,10 @@ def _errors(result: ScanResult, context: ReportContext) -> list[tuple[str, int]]
     return out
 
 
-def _skipped(result: ScanResult) -> list[tuple[str, int]]:
+def _skipped(result: ScanResult, context: ReportContext) -> list[tuple[str, int]]:
     out = []
     for s in result.skipped:
-        where = f" (`{_code(s.path)}`)" if s.path else ""
+        where = f" (`{_code(context.repo_path(s.path))}`)" if s.path else ""
         out.append((f"- {md(s.check)}{where}: {md(s.reason)}\n", 1))
     return out
 

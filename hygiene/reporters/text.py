@@ -1,6 +1,7 @@
 """Human-readable output for terminals and CI logs: grouped by file, one line per finding
 with its rule, line and fix hint, and a closing count per severity. Colour only when asked
-(the CLI asks on a TTY without NO_COLOR). Text from scanned files is made safe for terminals."""
+(the CLI asks on a TTY without NO_COLOR). Text from scanned files is made safe for terminals and CI logs
+(`hygiene.escape.log_safe`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from hygiene import rules
-from hygiene.escape import terminal_safe
+from hygiene.escape import log_safe
 
 if TYPE_CHECKING:
     from hygiene.pipeline import ScanResult
@@ -26,26 +27,26 @@ def render(result: ScanResult, context: ReportContext) -> str:
 
     lines: list[str] = []
     for path, group in groupby(result.findings, key=lambda f: f.location.path):
-        lines.append(c(_BOLD, terminal_safe(path)))
+        lines.append(c(_BOLD, log_safe(path)))
         for f in group:
             rule = rules.get(f.rule)
             sev = (f.severity or rule.severity).value
             lines.append(
-                f"  {f.location.line:>5}  {c(_COLORS[sev], f'{sev:<7}')} {f.rule} {rule.name}: {terminal_safe(f.message)}"
+                f"  {f.location.line:>5}  {c(_COLORS[sev], f'{sev:<7}')} {f.rule} {rule.name}: {log_safe(f.message)}"
             )
-            lines.append(c(_DIM, f"{'':>16}fix: {terminal_safe(f.hint or rule.hint)}"))
+            lines.append(c(_DIM, f"{'':>16}fix: {log_safe(f.hint or rule.hint)}"))
         lines.append("")
     if result.errors:
         lines.append(c(_BOLD, "Files that could not be read or understood:"))
         for e in result.errors:
             where = f"{e.path}:{e.line}" if e.line else e.path
-            lines.append(f"  {terminal_safe(where)}: {terminal_safe(e.reason)}")
+            lines.append(f"  {log_safe(where)}: {log_safe(e.reason)}")
         lines.append("")
     located = [s for s in result.skipped if s.path]
     if located:
         lines.append(c(_BOLD, "Not checked:"))
         for s in located:
-            lines.append(f"  {terminal_safe(s.path)}: {terminal_safe(s.reason)}")
+            lines.append(f"  {log_safe(s.path)}: {log_safe(s.reason)}")
         lines.append("")
     general = [s for s in result.skipped if not s.path]
     if general:
