@@ -384,3 +384,25 @@ def test_bad_input_is_an_error_annotation_and_exit_2(image, tmp_path):
     errors = [line for line in run.stdout.splitlines() if line.startswith("::error")]
     assert errors and any("fail-on" in line for line in errors), str(run)
     assert "Traceback" not in run.stdout + run.stderr, str(run)
+
+
+def test_annotations_are_exactly_the_github_report_of_the_same_tree(scanned, tmp_path, monkeypatch):
+    """The image runs the same code as the host: its log is byte for byte what
+    `hygiene scan --format github` prints for the same repository."""
+    from hygiene.cli import main
+
+    copy = tmp_path / "repo"
+    shutil.copytree(FIXTURE, copy)
+    for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(copy))
+    out = tmp_path / "annotations.txt"
+    assert main(["scan", str(copy), "--format", "github", "--output", str(out)]) == 1
+    assert scanned.stdout == out.read_text("utf-8")
+    assert [line.split("::")[1] for line in scanned.stdout.splitlines()] == [
+        "error file=requirements.txt,line=1,title=HY104 hash-mode-broken",
+        "error file=requirements.txt,line=2,title=HY104 hash-mode-broken",
+        "error file=requirements.txt,line=3,title=HY104 hash-mode-broken",
+        "warning file=requirements-dev.txt,line=1,title=HY103 missing-hash",
+    ]
+    assert scanned.outputs()["findings"] == "4"
