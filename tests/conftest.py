@@ -135,4 +135,30 @@ def sha256(filename: str) -> str:
     return "sha256:" + hashlib.sha256(filename.encode()).hexdigest()
 
 
+def parse_outputs(text: str) -> dict[str, str]:
+    """$GITHUB_OUTPUT as the runner reads it: `name<<DELIM` … `DELIM`, or `name=value`."""
+    out: dict[str, str] = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            assert delimiter, f"empty heredoc delimiter: {line!r}"
+            try:
+                end = lines.index(delimiter, i + 1)
+            except ValueError:
+                raise AssertionError(f"output {name!r}: delimiter {delimiter!r} never closes") from None
+            out[name] = "\n".join(lines[i + 1 : end])
+            i = end + 1
+        elif "=" in line:
+            name, value = line.split("=", 1)
+            out[name] = value
+            i += 1
+        else:
+            assert not line.strip(), f"not an output line: {line!r}"
+            i += 1
+    return out
+
+
 sys.modules.setdefault("hygiene_testkit", sys.modules[__name__])

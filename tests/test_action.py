@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hygiene_testkit import write_tree
+from hygiene_testkit import parse_outputs, write_tree
 
 from hygiene import action
 
@@ -22,27 +22,6 @@ REQUIREMENTS = (
     "flask>=3\n"  # 2: HY102 error
     "click==8.1.7\n"  # 3: HY103 warning (no line has a hash, so pip is not in hash mode)
 )
-
-
-def parse_outputs(text: str) -> dict[str, str]:
-    """GITHUB_OUTPUT as the runner reads it: `name<<DELIM` … `DELIM`, or `name=value`."""
-    out: dict[str, str] = {}
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-            name, delimiter = line.split("<<", 1)
-            end = lines.index(delimiter, i + 1)
-            out[name] = "\n".join(lines[i + 1 : end])
-            i = end + 1
-        elif "=" in line:
-            name, value = line.split("=", 1)
-            out[name] = value
-            i += 1
-        else:
-            i += 1
-    return out
 
 
 @pytest.fixture

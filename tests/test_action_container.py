@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hygiene_testkit import parse_outputs
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -233,32 +234,6 @@ class ActionRun:
 
     def __str__(self) -> str:
         return f"exit {self.code}\n--- stdout\n{self.stdout[-6000:]}\n--- stderr\n{self.stderr[-4000:]}"
-
-
-def parse_outputs(text: str) -> dict[str, str]:
-    """$GITHUB_OUTPUT as the runner reads it: `name<<DELIM` … `DELIM`, or `name=value`."""
-    out: dict[str, str] = {}
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-            name, delimiter = line.split("<<", 1)
-            assert delimiter, f"empty heredoc delimiter: {line!r}"
-            try:
-                end = lines.index(delimiter, i + 1)
-            except ValueError:
-                raise AssertionError(f"output {name!r}: delimiter {delimiter!r} never closes") from None
-            out[name] = "\n".join(lines[i + 1 : end])
-            i = end + 1
-        elif "=" in line:
-            name, value = line.split("=", 1)
-            out[name] = value
-            i += 1
-        else:
-            assert not line.strip(), f"not an output line: {line!r}"
-            i += 1
-    return out
 
 
 def run_action(image: str, tmp: Path, **overrides: str) -> ActionRun:
