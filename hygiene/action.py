@@ -24,14 +24,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hygiene import git
-from hygiene.cli import EXIT_USAGE, build_config, exit_code, split_list
-from hygiene.config import FAIL_ON, ConfigError
+from hygiene.config import FAIL_ON, ConfigError, load_with_overrides, split_list
 from hygiene.escape import github_data
 from hygiene.principles import level_reached, state
 from hygiene.reporters import REPORTERS, ReportContext
 from hygiene.reporters.github import annotation
 
 FORMATS = ("github", "text", "none")
+EXIT_USAGE = 2  # as the CLI's: a bad input, like a bad flag
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0", "")
 
 
@@ -175,7 +175,7 @@ def run(env: Mapping[str, str]) -> int:
         raise InputError(f"input 'path': {inputs.path!r} does not exist in the workspace")
     root = target if target.is_dir() else target.parent
     config_file = workspace.resolve(inputs.config, "config") if inputs.config else None
-    config = build_config(
+    config = load_with_overrides(
         root, config_file=config_file, select=inputs.select, ignore=inputs.ignore, fail_on=inputs.fail_on, flag="input "
     )
     # Output files written by an earlier step into the scanned tree are not manifests, but keep
@@ -203,7 +203,7 @@ def run(env: Mapping[str, str]) -> int:
     if env.get("GITHUB_OUTPUT"):
         write_outputs(env["GITHUB_OUTPUT"], outputs_for(result, sarif_path, json_path))
     sys.stdout.flush()
-    return exit_code(result, config.fail_on)
+    return result.exit_code(config.fail_on)
 
 
 def main() -> int:

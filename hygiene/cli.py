@@ -11,15 +11,12 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from hygiene import __version__, rules
-from hygiene.config import FAIL_ON, Config, ConfigError, check_fail_on, load
-from hygiene.model import Severity
+from hygiene.config import FAIL_ON, Config, ConfigError, load_with_overrides, split_list
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_USAGE = 0, 2  # 1 (findings) comes from ScanResult.exit_code
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "azure", "summary")
 
 
@@ -27,10 +24,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors exit 2 with a clear line
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"hygiene: error: {message}\n")
-
-
-def split_list(values: Sequence[str] | None) -> list[str]:
-    return [v.strip() for item in values or () for v in item.split(",") if v.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _config_for(args: argparse.Namespace, root: Path) -> Config:
-    return build_config(
+    return load_with_overrides(
         root,
         config_file=args.config,
         select=split_list(args.select),
@@ -103,34 +96,6 @@ def _config_for(args: argparse.Namespace, root: Path) -> Config:
         fail_on=args.fail_on,
         flag="--",
     )
-
-
-def build_config(
-    root: Path,
-    *,
-    config_file: Path | None = None,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    fail_on: str | None = None,
-    flag: str = "--",
-) -> Config:
-    """The configuration found for `root`, with command-line (or action input) overrides.
-    `flag` prefixes option names in error messages (``--`` for the CLI, ``input `` for the
-    action)."""
-    config = load(root, config_file)
-    updates: dict = {}
-    for key, values in (("select", select), ("ignore", ignore)):
-        if values:
-            for v in values:
-                if not rules.matching(v):
-                    raise ConfigError(f"{flag}{key}: unknown rule {v!r}")
-            updates[key] = tuple(values)
-    if exclude:
-        updates["exclude"] = config.exclude + tuple(exclude)
-    if fail_on:
-        updates["fail_on"] = check_fail_on(fail_on, f"{flag}fail-on")
-    return replace(config, **updates) if updates else config
 
 
 def _scan(args: argparse.Namespace) -> int:
@@ -160,7 +125,7 @@ def _scan(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(report)
         sys.stdout.flush()
-    return exit_code(result, config.fail_on)
+    return result.exit_code(config.fail_on)
 
 
 def _write(path: Path, text: str, flag: str, *, append: bool = False) -> None:
@@ -169,17 +134,6 @@ def _write(path: Path, text: str, flag: str, *, append: bool = False) -> None:
             out.write(text)
     except OSError as exc:
         raise ConfigError(f"{flag} {path}: {exc.strerror or exc}") from None
-
-
-def exit_code(result, fail_on: str) -> int:
-    if fail_on == "never":
-        return EXIT_OK
-    threshold = Severity(fail_on).rank
-    if result.errors:
-        return EXIT_FINDINGS  # an unreadable manifest is never a pass
-    if any((f.severity or rules.get(f.rule).severity).rank >= threshold for f in result.findings):
-        return EXIT_FINDINGS
-    return EXIT_OK
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fnmatch
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -221,3 +222,37 @@ def load(root: Path, explicit: Path | None = None) -> Config:
         if isinstance(tool, dict) and "hygiene" in tool:
             return from_mapping(tool["hygiene"], "pyproject.toml [tool.hygiene]")
     return Config()
+
+
+def split_list(values: Sequence[str] | None) -> list[str]:
+    """Comma-separated and repeated values (``--select A,B --select C``) as one list."""
+    return [v.strip() for item in values or () for v in item.split(",") if v.strip()]
+
+
+def load_with_overrides(
+    root: Path,
+    *,
+    config_file: Path | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    fail_on: str | None = None,
+    flag: str = "--",
+) -> Config:
+    """The configuration found for `root` (see `load`), with command-line or action-input
+    overrides: select, ignore and fail-on replace the configured values, exclude adds to them.
+    `flag` prefixes option names in error messages (``--`` for the CLI, ``input `` for the
+    action)."""
+    config = load(root, config_file)
+    updates: dict = {}
+    for key, values in (("select", select), ("ignore", ignore)):
+        if values:
+            for v in values:
+                if not rules.matching(v):
+                    raise ConfigError(f"{flag}{key}: unknown rule {v!r}")
+            updates[key] = tuple(values)
+    if exclude:
+        updates["exclude"] = config.exclude + tuple(exclude)
+    if fail_on:
+        updates["fail_on"] = check_fail_on(fail_on, f"{flag}fail-on")
+    return replace(config, **updates) if updates else config

@@ -70,6 +70,16 @@ class ScanResult:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity is not None and f.severity.value == severity)
 
+    def exit_code(self, fail_on: str) -> int:
+        """0, or 1 when a finding reaches `fail_on` or a manifest could not be read (an
+        unreadable manifest is never a pass), unless `fail_on` is ``never``."""
+        if fail_on == "never":
+            return 0
+        if self.errors:
+            return 1
+        threshold = Severity(fail_on).rank
+        return int(any((f.severity or rules.get(f.rule).severity).rank >= threshold for f in self.findings))
+
 
 def scan_root(paths: Sequence[Path]) -> Path:
     """The folder findings are reported relative to: the one folder scanned, the folder of
