@@ -33,12 +33,16 @@ def render(result: ScanResult, context: ReportContext, *, limit: int = LIMIT) ->
         ("not-checked entries", ["### Not checked", ""], _skipped(result, context)),
     ]
     out = "\n".join(head) + "\n"
-    budget = limit - _FOOTER_ROOM
     size = len(out.encode("utf-8"))
     cut: list[str] = []
-    for name, title, blocks in sections:
+    sizes = [sum(len(text.encode("utf-8")) for text, _ in blocks) + 64 for _, _, blocks in sections]
+    for i, (name, title, blocks) in enumerate(sections):
         if not blocks:
             continue
+        # Later sections are short lists that say what was not checked: keep room for them
+        # (up to a quarter of the limit) rather than letting findings take everything.
+        reserve = min(sum(sizes[i + 1 :]), limit // 4)
+        budget = limit - _FOOTER_ROOM - reserve
         title_text = "\n".join(title) + "\n"
         if size + len(title_text.encode("utf-8")) + len(blocks[0][0].encode("utf-8")) > budget:
             cut.append(f"{sum(n for _, n in blocks)} {name}")
@@ -96,31 +100,27 @@ def _principles(result: ScanResult) -> list[str]:
 
 
 def _findings(result: ScanResult, context: ReportContext) -> list[tuple[str, int]]:
-    """One block per (rule, file): a heading per rule, then the file and its lines."""
+    """One block per finding, grouped by rule and then file: the first finding of a rule also
+    carries the rule's heading, the first of a file its bullet. A cut can fall between any two
+    findings."""
     blocks: list[tuple[str, int]] = []
     ordered = sorted(result.findings, key=lambda f: (f.rule, f.location.path, f.location.line))
     for rule_id, in_rule in groupby(ordered, key=lambda f: f.rule):
         rule = rules.get(rule_id)
         in_rule = list(in_rule)
-        sev = severity(in_rule[0]).value
-        first = True
+        heading = (
+            f"#### {rule.id} {rule.name} — {len(in_rule)} ({severity(in_rule[0]).value}, {rule.principle} L{rule.level})\n\n"
+            f"{rule.summary} Fix: {rule.hint}\n\n"
+        )
         for path, in_file in groupby(in_rule, key=lambda f: f.location.path):
-            in_file = list(in_file)
-            parts = []
-            if first:
-                parts.append(
-                    f"#### {rule.id} {rule.name} — {len(in_rule)} ({sev}, {rule.principle} L{rule.level})\n\n"
-                    f"{rule.summary} Fix: {rule.hint}\n\n"
-                )
-                first = False
-            parts.append(f"- `{_code(context.repo_path(path))}`\n")
+            bullet = f"- `{_code(context.repo_path(path))}`\n"
             for f in in_file:
                 where = f"line {f.location.line}" if f.location.line else "file"
                 url = context.line_url(path, f.location.line)
                 link = f"[{where}]({url})" if url else where
                 hint = f" Fix: {md(f.hint)}" if f.hint and f.hint != rule.hint else ""
-                parts.append(f"  - {link}: {md(f.message)}{hint}\n")
-            blocks.append(("".join(parts), len(in_file)))
+                blocks.append((f"{heading}{bullet}  - {link}: {md(f.message)}{hint}\n", 1))
+                heading = bullet = ""
     return blocks
 
 
