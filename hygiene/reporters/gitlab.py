@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from hygiene import rules
 from hygiene.model import Severity
 from hygiene.reporters.base import ReportContext, severity
-from hygiene.reporters.sarif import fingerprint
+from hygiene.reporters.sarif import fingerprints
 
 if TYPE_CHECKING:
     from hygiene.pipeline import ScanResult
@@ -23,7 +22,6 @@ SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.NOTE
 
 
 def document(result: ScanResult, context: ReportContext) -> list[dict]:
-    seen: Counter = Counter()
     issues = []
     for e in result.errors:
         path = context.repo_path(e.path)
@@ -36,16 +34,14 @@ def document(result: ScanResult, context: ReportContext) -> list[dict]:
                 "location": {"path": path, "lines": {"begin": e.line or 1}},
             }
         )
-    for f in result.findings:
+    for f, print_ in zip(result.findings, fingerprints(result, context)):
         rule = rules.get(f.rule)
         path = context.repo_path(f.location.path)
-        base = fingerprint(f, path, 0)
-        seen[base] += 1
         issues.append(
             {
                 "description": f"{rule.id} {rule.name}: {f.message.rstrip('.')}. Fix: {f.hint or rule.hint}",
                 "check_name": rule.id,
-                "fingerprint": fingerprint(f, path, seen[base] - 1),
+                "fingerprint": print_,
                 "severity": SEVERITY[severity(f)],
                 "location": {"path": path, "lines": {"begin": max(f.location.line, 1)}},
             }
@@ -54,4 +50,7 @@ def document(result: ScanResult, context: ReportContext) -> list[dict]:
 
 
 def render(result: ScanResult, context: ReportContext) -> str:
-    return json.dumps(document(result, context), indent=2, ensure_ascii=False) + "\n"
+    """One issue per line (json's C encoder; ``indent=`` would force the slow pure-Python one)."""
+    dump = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    issues = document(result, context)
+    return "[\n" + ",\n".join("  " + dump(i) for i in issues) + "\n]\n" if issues else "[]\n"

@@ -17,11 +17,12 @@ import hashlib
 import json
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from hygiene import __version__, rules
-from hygiene.model import Finding, Severity
+from hygiene.model import Severity
 from hygiene.reporters.base import ReportContext, severity
 
 if TYPE_CHECKING:
@@ -51,14 +52,27 @@ def rule_descriptor(rule: rules.Rule) -> dict:
     }
 
 
-def fingerprint(f: Finding, path: str, occurrence: int) -> str:
-    about = f.package or _LINE_REFERENCE.sub("line", f.message)
-    key = "\0".join((f.rule, path, f.ecosystem, about, f.version_spec or "", str(occurrence)))
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+def fingerprints(result: ScanResult, context: ReportContext) -> list[str]:
+    """One fingerprint per finding, in order: a hash of what the finding is about (rule,
+    repository path, ecosystem, package or the message with line numbers masked, constraint)
+    and of how many identical findings came before it in the report."""
+    seen: Counter = Counter()
+    out = []
+    for f in result.findings:
+        about = f.package or _LINE_REFERENCE.sub("line", f.message)
+        key = "\0".join((f.rule, context.repo_path(f.location.path), f.ecosystem, about, f.version_spec or ""))
+        out.append(hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest())
+        seen[key] += 1
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _uri(path: str) -> str:
+    return quote(path, safe="/")
 
 
 def _location(uri_path: str, line: int = 0, end_line: int = 0) -> dict:
-    physical: dict = {"artifactLocation": {"uri": quote(uri_path, safe="/")}}
+    physical: dict = {"artifactLocation": {"uri": _uri(uri_path)}}
     if line:
         physical["region"] = {"startLine": line, "endLine": max(end_line, line)}
     return {"physicalLocation": physical}
@@ -67,13 +81,10 @@ def _location(uri_path: str, line: int = 0, end_line: int = 0) -> dict:
 def document(result: ScanResult, context: ReportContext) -> dict:
     catalogue = list(rules.CATALOGUE.values())
     index = {r.id: i for i, r in enumerate(catalogue)}
-    seen: Counter = Counter()
     results = []
-    for f in result.findings:
+    for f, print_ in zip(result.findings, fingerprints(result, context)):
         rule = rules.get(f.rule)
         path = context.repo_path(f.location.path)
-        base = fingerprint(f, path, 0)
-        seen[base] += 1
         hint = f.hint or rule.hint
         entry: dict = {
             "ruleId": rule.id,
@@ -81,7 +92,7 @@ def document(result: ScanResult, context: ReportContext) -> dict:
             "level": severity(f).value,
             "message": {"text": f"{f.message.rstrip('.')}. Fix: {hint}"},
             "locations": [_location(path, f.location.line, f.location.end_line)],
-            "partialFingerprints": {FINGERPRINT: fingerprint(f, path, seen[base] - 1)},
+            "partialFingerprints": {FINGERPRINT: print_},
             "properties": {"principle": rule.principle, "level": rule.level, "ecosystem": f.ecosystem},
         }
         if f.package is not None:
@@ -128,4 +139,15 @@ def document(result: ScanResult, context: ReportContext) -> dict:
 
 
 def render(result: ScanResult, context: ReportContext) -> str:
-    return json.dumps(document(result, context), indent=2, ensure_ascii=False) + "\n"
+    """The document indented, except that each result is one line written by json's C encoder:
+    ``indent=`` forces the pure-Python encoder, which doubled the time of a 50,000-finding scan."""
+    doc = document(result, context)
+    results = doc["runs"][0].pop("results")
+    doc["runs"][0]["results"] = []
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    if results:
+        dump = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+        body = ",\n".join("        " + dump(r) for r in results)
+        head, _, tail = text.rpartition('"results": []')
+        text = f'{head}"results": [\n{body}\n      ]{tail}'
+    return text + "\n"
