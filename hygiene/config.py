@@ -12,6 +12,8 @@ Keys (kebab-case; snake_case is accepted too):
     fail-on = "warning"                 # error | warning | note | never
     max-file-size = 10485760            # bytes read at most per file
     allowed-python-hosts = ["pypi.org", "files.pythonhosted.org", "pypi.internal.example"]
+    allowed-npm-hosts = ["registry.npmjs.org", "registry.yarnpkg.com"]
+    action-pins = { "myorg/*" = "ref-pin" }   # HY110 policy per owner: hash-pin | ref-pin
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class Config:
     fail_on: str = "error"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     allowed_python_hosts: tuple[str, ...] = ("pypi.org", "files.pythonhosted.org")
+    allowed_npm_hosts: tuple[str, ...] = ("registry.npmjs.org", "registry.yarnpkg.com")
+    action_pins: tuple[tuple[str, str], ...] = ()
     source: str | None = None  # where it was read from
     enabled: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -90,6 +94,8 @@ _KEYS = {
     "fail-on",
     "max-file-size",
     "allowed-python-hosts",
+    "allowed-npm-hosts",
+    "action-pins",
 }
 
 
@@ -159,7 +165,27 @@ def from_mapping(data: dict, where: str) -> Config:
         if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
             raise ConfigError(f"{where}: `allowed-python-hosts` must be a list of host names")
         updates["allowed_python_hosts"] = tuple(h.lower() for h in hosts)
+    if "allowed-npm-hosts" in norm:
+        hosts = norm["allowed-npm-hosts"]
+        if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
+            raise ConfigError(f"{where}: `allowed-npm-hosts` must be a list of host names")
+        updates["allowed_npm_hosts"] = tuple(h.lower() for h in hosts)
+    if "action-pins" in norm:
+        pins = norm["action-pins"]
+        if not isinstance(pins, dict) or not all(
+            isinstance(k, str) and k and v in ACTION_PIN_POLICIES for k, v in pins.items()
+        ):
+            raise ConfigError(
+                f"{where}: `action-pins` must map owner patterns (\"myorg/*\") to one of "
+                f"{', '.join(ACTION_PIN_POLICIES)}"
+            )
+        # Most specific pattern first: fewer wildcards, then longer.
+        ordered = sorted(pins.items(), key=lambda kv: (kv[0].count("*"), -len(kv[0])))
+        updates["action_pins"] = tuple((k.lower(), v) for k, v in ordered)
     return replace(cfg, **updates)
+
+
+ACTION_PIN_POLICIES = ("hash-pin", "ref-pin")
 
 
 def check_fail_on(value: object, where: str) -> str:

@@ -52,6 +52,16 @@ class ManifestKind(str, enum.Enum):
     POETRY_LOCK = "poetry.lock"
     PDM_LOCK = "pdm.lock"
     PYLOCK = "pylock"
+    # Beyond Python: where else a repository installs third-party code.
+    WORKFLOW = "github-workflow"  # .github/workflows/*.yml
+    ACTION = "github-action"  # action.yml / action.yaml
+    DOCKERFILE = "dockerfile"  # Dockerfile, Containerfile, *.dockerfile, Dockerfile.*
+    SHELL_SCRIPT = "shell-script"  # *.sh, *.bash, or a sh/bash shebang
+    PRE_COMMIT = "pre-commit"  # .pre-commit-config.yaml
+    PACKAGE_JSON = "package.json"
+    PACKAGE_LOCK = "package-lock"  # package-lock.json, npm-shrinkwrap.json
+    YARN_LOCK = "yarn.lock"
+    PNPM_LOCK = "pnpm-lock"  # pnpm-lock.yaml
 
     @property
     def is_lockfile(self) -> bool:
@@ -65,6 +75,9 @@ _LOCKFILES = frozenset(
         ManifestKind.POETRY_LOCK,
         ManifestKind.PDM_LOCK,
         ManifestKind.PYLOCK,
+        ManifestKind.PACKAGE_LOCK,
+        ManifestKind.YARN_LOCK,
+        ManifestKind.PNPM_LOCK,
     }
 )
 
@@ -98,6 +111,10 @@ class Dependency:
     group: str | None = None  # optional-dependency group, dependency group, "dev", …
     constraint: bool = False  # written as a constraint (-c file) rather than a requirement
     text: str = ""  # the requirement as written, for messages
+    # A comment written after the reference, when it names a version: `# v4.2.2` after an
+    # action's commit id, `# frozen: v1.2` after a pre-commit rev (the fix command and the SBOM
+    # use it).
+    comment: str | None = None
 
     @property
     def key(self) -> str | None:
@@ -117,6 +134,18 @@ class Setting:
     # "require-hashes", "no-require-hashes", "verify-ssl"
     value: str
     location: Location
+
+
+@dataclass(frozen=True)
+class Script:
+    """Shell commands a manifest runs: a workflow `run:` step, a Dockerfile `RUN`, a shell
+    script. `text` keeps the file's line structure: its first line is the file's line
+    `location.line`, and so on, so a finding in the script maps to a line of the file."""
+
+    text: str
+    location: Location
+    shell: str = "sh"  # "bash", "sh", … as the runner would invoke it
+    workdir: str | None = None  # repository-relative working directory, when known
 
 
 @dataclass(frozen=True)
@@ -140,6 +169,7 @@ class Manifest:
     dependencies: tuple[Dependency, ...] = ()
     settings: tuple[Setting, ...] = ()
     includes: tuple[Include, ...] = ()
+    scripts: tuple[Script, ...] = ()  # shell commands the file runs (checks/commands.py)
     # Which tools' lockfiles this abstract manifest expects ("uv", "poetry", "pdm", "pipenv"),
     # and where it declares its dependencies (HY108 points there).
     lock_tools: tuple[str, ...] = ()

@@ -137,7 +137,11 @@ def _scan_part(root: Path, candidates: Sequence[Candidate], config: Config, keep
     ordered = tuple(sorted(manifests.values(), key=lambda m: m.path))
     ctx = CheckContext(
         ordered,
-        CheckOptions(allowed_python_hosts=config.allowed_python_hosts),
+        CheckOptions(
+            allowed_python_hosts=config.allowed_python_hosts,
+            allowed_npm_hosts=config.allowed_npm_hosts,
+            action_pins=config.action_pins,
+        ),
         paths=frozenset(c.path for c in candidates) | frozenset(manifests),
     )
     raw: list[Finding] = []

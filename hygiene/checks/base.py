@@ -16,6 +16,11 @@ class CheckOptions:
 
     # Hosts a lockfile may resolve Python artifacts from without HY116.
     allowed_python_hosts: tuple[str, ...] = ("pypi.org", "files.pythonhosted.org")
+    # Hosts an npm, yarn or pnpm lockfile may resolve packages from without HY116.
+    allowed_npm_hosts: tuple[str, ...] = ("registry.npmjs.org", "registry.yarnpkg.com")
+    # Per-owner pinning policy for GitHub Actions `uses:` (HY110): (pattern, policy) pairs,
+    # most specific first; policy "hash-pin" (default) or "ref-pin" (a tag or branch is fine).
+    action_pins: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
