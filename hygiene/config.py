@@ -69,11 +69,11 @@ class Config:
                     return False
         return True
 
-    def severity_of(self, rule_id: str) -> Severity:
+    def severity_override(self, rule_id: str) -> Severity | None:
         for rid, sev in self.severity:
             if rid == rule_id:
                 return sev
-        return rules.get(rule_id).severity
+        return None
 
 
 def _ids(selector: str) -> set[str]:

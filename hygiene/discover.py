@@ -51,6 +51,13 @@ def classify(relpath: str, siblings: frozenset[str]) -> ManifestKind | None:
     if lower in _EXACT_NAMES:
         # Pipfile is case-sensitive for pipenv, but match case-insensitively to be safe.
         return _EXACT_NAMES[lower]
+    if name in ("action.yml", "action.yaml"):
+        return ManifestKind.ACTION
+    if name in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        return ManifestKind.PRE_COMMIT
+    if len(parts) >= 3 and parts[-3] == ".github" and parts[-2] == "workflows" and lower.endswith((".yml", ".yaml")):
+        # GitHub runs only the files directly in .github/workflows.
+        return ManifestKind.WORKFLOW
     if _PYLOCK_RE.match(lower):
         return ManifestKind.PYLOCK
     in_req_dir = any(p.lower() in _REQUIREMENTS_DIRS for p in parts[:-1])

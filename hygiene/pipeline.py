@@ -37,6 +37,7 @@ _CHECKS = (
     "hygiene.checks.indexes:check_indexes",
     "hygiene.checks.lockfiles:check_lockfiles",
     "hygiene.checks.manifests:check_manifests",
+    "hygiene.checks.refs:check_refs",
 )
 
 # Checks the catalogue specifies that this release does not run, and why.
@@ -46,8 +47,8 @@ NOT_YET = (
     Skipped("typosquatting (HY501)", "not implemented in this release"),
     Skipped("SBOM completeness (HY301)", "not implemented in this release"),
     Skipped(
-        "GitHub Actions, containers, shell, npm, pre-commit (HY110-HY114, HY117, HY118)",
-        "not implemented in this release: only Python manifests are scanned",
+        "Dockerfiles, shell commands, npm (HY112-HY114, HY118; HY111 in Dockerfiles; npm manifests and lockfiles)",
+        "not implemented in this release: Python manifests, GitHub Actions workflows and actions, and pre-commit are scanned",
     ),
 )
 
@@ -438,9 +439,11 @@ def _finalise(
         key = (path, f.location.line, f.rule, f.message)
         if key in out:
             continue
-        sev = severities.get(f.rule)
-        if sev is None:
-            sev = severities[f.rule] = config.severity_of(f.rule)
+        if f.rule not in severities:
+            severities[f.rule] = config.severity_override(f.rule)
+        # The configured severity wins; then what the check chose for this finding (HY110 is a
+        # warning for GitHub's own actions); then the rule's default.
+        sev = severities[f.rule] or f.severity or rules.get(f.rule).severity
         out[key] = Finding(
             f.rule, f.message, f.location, f.ecosystem, f.package, f.version_spec,
             sev, f.hint or rules.get(f.rule).hint,

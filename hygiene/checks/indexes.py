@@ -18,8 +18,8 @@ from hygiene.urls import transport
 
 def check_indexes(ctx: CheckContext) -> Iterator[Finding]:
     for manifest in ctx.manifests:
-        if manifest.is_lockfile:
-            continue  # judged with their entries by the lockfile check
+        if manifest.is_lockfile or manifest.ecosystem != "pypi":
+            continue  # lockfiles are judged with their entries by the lockfile check
         for s in manifest.settings:
             value = s.value
             if s.name in ("index-url", "extra-index-url", "find-links", "pinned-index") and transport(value) == "http":

@@ -37,8 +37,8 @@ _INDEX_SETTINGS = frozenset({"index-url", "extra-index-url", "find-links"})
 def check_lockfiles(ctx: CheckContext) -> Iterator[Finding]:
     allowed = frozenset(host.lower() for host in ctx.options.allowed_python_hosts)
     for manifest in ctx.manifests:
-        if not manifest.is_lockfile:
-            continue
+        if not manifest.is_lockfile or manifest.ecosystem != "pypi":
+            continue  # npm, yarn and pnpm locks: checks/npm.py
         label = posixpath.basename(manifest.path) or manifest.path
         yield from _settings(manifest, label)
         for dep in manifest.dependencies:

@@ -192,6 +192,8 @@ def check_requirements(ctx: CheckContext) -> Iterator[Finding]:
     # Abstract manifests (pyproject, setup.cfg, Pipfile): ranges are fine, but a VCS or URL
     # source is what gets fetched, so it is judged like one in a requirements file.
     for manifest in ctx.manifests:
+        if manifest.ecosystem != "pypi":
+            continue  # other ecosystems have their own checks (refs, npm)
         if manifest.kind not in REQUIREMENT_KINDS and not manifest.is_lockfile:
             for dep in manifest.dependencies:
                 if dep.source in (SourceKind.VCS, SourceKind.URL):

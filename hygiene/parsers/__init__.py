@@ -23,6 +23,9 @@ _TABLE: dict[ManifestKind, str] = {
     ManifestKind.POETRY_LOCK: "hygiene.parsers.poetry_lock:parse",
     ManifestKind.PDM_LOCK: "hygiene.parsers.pdm_lock:parse",
     ManifestKind.PYLOCK: "hygiene.parsers.pylock:parse",
+    ManifestKind.WORKFLOW: "hygiene.parsers.workflow:parse_workflow",
+    ManifestKind.ACTION: "hygiene.parsers.workflow:parse_action",
+    ManifestKind.PRE_COMMIT: "hygiene.parsers.pre_commit:parse",
 }
 
 _loaded: dict[ManifestKind, Callable[[str, str], Manifest]] = {}

@@ -1,0 +1,50 @@
+"""`.pre-commit-config.yaml`: each hook repository is a dependency pinned by its `rev:`.
+
+pre-commit clones the repository at `rev` and runs its hooks: a tag or branch can be moved to
+other code. `repo: local` and `repo: meta` run nothing fetched and are not recorded. A
+`# frozen: v1.2.3` comment (what `pre-commit autoupdate --freeze` writes) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hygiene.model import Dependency, Location, Manifest, ManifestKind, SourceKind
+from hygiene.parsers import yamlnodes as y
+
+_FULL_COMMIT = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?")  # SHA-1, or SHA-256 repositories
+_COMMENT = re.compile(r"\s*#\s*(.*?)\s*$")
+
+
+def parse(path: str, text: str) -> Manifest:
+    root = y.load_mapping(text, "a pre-commit configuration")
+    lines = text.splitlines()
+    budget = y.Budget()
+    deps = []
+    for entry in y.elements(y.get(root, "repos", budget), budget):
+        repo = y.scalar(y.get(entry, "repo", budget))
+        if not repo or repo in ("local", "meta"):
+            continue
+        rev_node = y.get(entry, "rev", budget)
+        rev = y.scalar(rev_node) or ""
+        where = rev_node if rev_node is not None else entry
+        comment = None
+        if rev_node is not None and rev_node.end_mark.line < len(lines):
+            rest = lines[rev_node.end_mark.line][rev_node.end_mark.column :]
+            m = _COMMENT.fullmatch(rest)
+            if m and rest.lstrip().startswith("#") and m.group(1):
+                comment = m.group(1)
+        deps.append(
+            Dependency(
+                "pre-commit",
+                repo,
+                Location(path, y.line(where), y.line(where)),
+                source=SourceKind.VCS,
+                specifier=rev,
+                version=rev if _FULL_COMMIT.fullmatch(rev) else None,
+                url=repo,
+                text=f"{repo}@{rev}" if rev else repo,
+                comment=comment,
+            )
+        )
+    return Manifest(path, ManifestKind.PRE_COMMIT, ecosystem="pre-commit", dependencies=tuple(deps))
