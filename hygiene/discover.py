@@ -32,6 +32,11 @@ _EXACT_NAMES = {
     "pylock.toml": ManifestKind.PYLOCK,
 }
 _PYLOCK_RE = re.compile(r"^pylock\.[^/]+\.toml$")
+# Extensions that make `Dockerfile.<ext>` a document, a leftover or code, not a Dockerfile.
+_DOCUMENTS = frozenset(
+    {"md", "markdown", "rst", "txt", "adoc", "html", "orig", "bak", "swp", "rej", "j2", "jinja", "tmpl", "template",
+     "py", "js", "ts", "go", "rs", "rb", "sh", "json", "yml", "yaml", "toml", "lock"}
+)
 _REQUIREMENTS_DIRS = frozenset({"requirements", "reqs", "requirements.d"})
 # `*.in` files that are never pip-compile inputs.
 _NOT_PIP_INPUT = re.compile(r"^(manifest|makefile|setup\.cfg|config\.h|.*\.(h|cfg|py|sh|ini|toml|yml|yaml|json))\.in$")
@@ -51,6 +56,10 @@ def classify(relpath: str, siblings: frozenset[str]) -> ManifestKind | None:
     if lower in _EXACT_NAMES:
         # Pipfile is case-sensitive for pipenv, but match case-insensitively to be safe.
         return _EXACT_NAMES[lower]
+    if lower in ("dockerfile", "containerfile") or lower.endswith((".dockerfile", ".containerfile")):
+        return ManifestKind.DOCKERFILE
+    if name.startswith(("Dockerfile.", "Containerfile.")) and lower.rsplit(".", 1)[-1] not in _DOCUMENTS:
+        return ManifestKind.DOCKERFILE  # Dockerfile.dev, Containerfile.prod; not Dockerfile.md
     if name in ("action.yml", "action.yaml"):
         return ManifestKind.ACTION
     if name in (".pre-commit-config.yaml", ".pre-commit-config.yml"):

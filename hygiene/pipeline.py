@@ -47,8 +47,9 @@ NOT_YET = (
     Skipped("typosquatting (HY501)", "not implemented in this release"),
     Skipped("SBOM completeness (HY301)", "not implemented in this release"),
     Skipped(
-        "Dockerfiles, shell commands, npm (HY112-HY114, HY118; HY111 in Dockerfiles; npm manifests and lockfiles)",
-        "not implemented in this release: Python manifests, GitHub Actions workflows and actions, and pre-commit are scanned",
+        "shell commands, npm (HY112-HY114; npm manifests and lockfiles)",
+        "not implemented in this release: install commands in workflows, Dockerfiles and scripts, and npm files, "
+        "are not analysed yet",
     ),
 )
 

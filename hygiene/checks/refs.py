@@ -1,5 +1,6 @@
 """References to third-party code that must be immutable: GitHub Actions `uses:` (HY110),
-container images (HY111) and pre-commit hook revisions (HY117).
+container images (HY111), pre-commit hook revisions (HY117) and Dockerfile `ADD <url>`
+downloads (HY118).
 
 A full 40-hex commit id or an `@sha256:` digest names exactly one content; a tag, a branch or a
 short commit id can be moved (or, for a short id, collide) to other code.
@@ -12,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from hygiene.checks.base import CheckContext
-from hygiene.model import Dependency, Finding, Severity
+from hygiene.model import Dependency, Finding, ManifestKind, Severity
 
 _HEX = re.compile(r"[0-9a-fA-F]{7,39}")
 _FIRST_PARTY = ("actions", "github")  # GitHub's own actions: a warning by default
@@ -26,13 +27,26 @@ def check_refs(ctx: CheckContext) -> Iterable[Finding]:
                 if finding is not None:
                     yield finding
             elif dep.ecosystem == "docker" and not dep.hashes and dep.name != "scratch":
+                why = (
+                    "is chosen at build time (`--build-arg`; the ARG has no default), so nothing in the repository pins it"
+                    if "$" in dep.text
+                    else "is not pinned by digest: its tag can be moved to another image"
+                )
                 yield Finding(
                     "HY111",
-                    f"image `{dep.text}` is not pinned by digest: its tag can be moved to another image",
+                    f"image `{dep.text}` {why}",
                     dep.location,
                     ecosystem="docker",
                     package=dep.name,
                     version_spec=dep.specifier or None,
+                )
+            elif dep.ecosystem == "url" and manifest.kind is ManifestKind.DOCKERFILE and not dep.hashes and not dep.version:
+                yield Finding(
+                    "HY118",
+                    f"`{dep.text}` downloads without `--checksum`: the build uses whatever the server returns",
+                    dep.location,
+                    ecosystem="docker",
+                    package=dep.url,
                 )
             elif dep.ecosystem == "pre-commit" and dep.version is None:
                 yield Finding(

@@ -26,6 +26,7 @@ _TABLE: dict[ManifestKind, str] = {
     ManifestKind.WORKFLOW: "hygiene.parsers.workflow:parse_workflow",
     ManifestKind.ACTION: "hygiene.parsers.workflow:parse_action",
     ManifestKind.PRE_COMMIT: "hygiene.parsers.pre_commit:parse",
+    ManifestKind.DOCKERFILE: "hygiene.parsers.dockerfile:parse",
 }
 
 _loaded: dict[ManifestKind, Callable[[str, str], Manifest]] = {}
