@@ -60,6 +60,8 @@ def classify(relpath: str, siblings: frozenset[str]) -> ManifestKind | None:
         return ManifestKind.DOCKERFILE
     if name.startswith(("Dockerfile.", "Containerfile.")) and lower.rsplit(".", 1)[-1] not in _DOCUMENTS:
         return ManifestKind.DOCKERFILE  # Dockerfile.dev, Containerfile.prod; not Dockerfile.md
+    if lower.endswith((".sh", ".bash")):
+        return ManifestKind.SHELL_SCRIPT
     if name in ("action.yml", "action.yaml"):
         return ManifestKind.ACTION
     if name in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
@@ -172,9 +174,24 @@ def discover(root: Path, targets: Iterable[Path], exclude: Iterable[str] = ()) -
                     stack.append(entry_path)
                     continue
                 kind = classify(r, names)
+                if kind is None and "." not in entry.name and _has_shell_shebang(entry_path):
+                    kind = ManifestKind.SHELL_SCRIPT
                 if kind is not None:
                     add(r, kind)
     return sorted(found.values(), key=lambda c: c.path), errors
+
+
+_SHEBANG = re.compile(rb"#![ \t]*(?:/usr)?(?:/local)?/bin/(?:env[ \t]+(?:-S[ \t]+)?)?(?:ba|da|a|z)?sh\b")
+
+
+def _has_shell_shebang(path: Path) -> bool:
+    """An extensionless file that starts with a sh/bash shebang is a shell script. Only the
+    first bytes are read, and only of files without an extension."""
+    try:
+        with open(path, "rb") as fh:
+            return bool(_SHEBANG.match(fh.read(64)))
+    except OSError:
+        return False
 
 
 def _shown(relpath: str) -> str:

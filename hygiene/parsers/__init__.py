@@ -27,6 +27,7 @@ _TABLE: dict[ManifestKind, str] = {
     ManifestKind.ACTION: "hygiene.parsers.workflow:parse_action",
     ManifestKind.PRE_COMMIT: "hygiene.parsers.pre_commit:parse",
     ManifestKind.DOCKERFILE: "hygiene.parsers.dockerfile:parse",
+    ManifestKind.SHELL_SCRIPT: "hygiene.parsers.shell_script:parse",
 }
 
 _loaded: dict[ManifestKind, Callable[[str, str], Manifest]] = {}
