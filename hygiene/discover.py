@@ -30,6 +30,11 @@ _EXACT_NAMES = {
     "poetry.lock": ManifestKind.POETRY_LOCK,
     "pdm.lock": ManifestKind.PDM_LOCK,
     "pylock.toml": ManifestKind.PYLOCK,
+    "package.json": ManifestKind.PACKAGE_JSON,
+    "package-lock.json": ManifestKind.PACKAGE_LOCK,
+    "npm-shrinkwrap.json": ManifestKind.PACKAGE_LOCK,
+    "yarn.lock": ManifestKind.YARN_LOCK,
+    "pnpm-lock.yaml": ManifestKind.PNPM_LOCK,
 }
 _PYLOCK_RE = re.compile(r"^pylock\.[^/]+\.toml$")
 # Extensions that make `Dockerfile.<ext>` a document, a leftover or code, not a Dockerfile.

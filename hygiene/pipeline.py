@@ -38,6 +38,7 @@ _CHECKS = (
     "hygiene.checks.lockfiles:check_lockfiles",
     "hygiene.checks.manifests:check_manifests",
     "hygiene.checks.refs:check_refs",
+    "hygiene.checks.npm:check_npm",
 )
 
 # Checks the catalogue specifies that this release does not run, and why.
@@ -47,9 +48,9 @@ NOT_YET = (
     Skipped("typosquatting (HY501)", "not implemented in this release"),
     Skipped("SBOM completeness (HY301)", "not implemented in this release"),
     Skipped(
-        "shell commands, npm (HY112-HY114; npm manifests and lockfiles)",
-        "not implemented in this release: install commands in workflows, Dockerfiles and scripts, and npm files, "
-        "are not analysed yet",
+        "install commands (HY112-HY114)",
+        "not implemented in this release: commands in workflow steps, Dockerfile RUNs and shell scripts are read "
+        "but not analysed yet",
     ),
 )
 

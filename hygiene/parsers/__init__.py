@@ -28,6 +28,10 @@ _TABLE: dict[ManifestKind, str] = {
     ManifestKind.PRE_COMMIT: "hygiene.parsers.pre_commit:parse",
     ManifestKind.DOCKERFILE: "hygiene.parsers.dockerfile:parse",
     ManifestKind.SHELL_SCRIPT: "hygiene.parsers.shell_script:parse",
+    ManifestKind.PACKAGE_JSON: "hygiene.parsers.package_json:parse",
+    ManifestKind.PACKAGE_LOCK: "hygiene.parsers.npm_lock:parse",
+    ManifestKind.YARN_LOCK: "hygiene.parsers.yarn_lock:parse",
+    ManifestKind.PNPM_LOCK: "hygiene.parsers.pnpm_lock:parse",
 }
 
 _loaded: dict[ManifestKind, Callable[[str, str], Manifest]] = {}

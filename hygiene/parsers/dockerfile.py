@@ -20,7 +20,15 @@ import json
 import re
 from dataclasses import dataclass, replace
 
-from hygiene.model import Dependency, Location, Manifest, ManifestKind, Script, Skipped, SourceKind
+from hygiene.model import (
+    Dependency,
+    Location,
+    Manifest,
+    ManifestKind,
+    Script,
+    Skipped,
+    SourceKind,
+)
 from hygiene.parsers.images import image_dependency
 
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$")

@@ -18,7 +18,15 @@ from __future__ import annotations
 import itertools
 import re
 
-from hygiene.model import Dependency, Location, Manifest, ManifestKind, Script, Skipped, SourceKind
+from hygiene.model import (
+    Dependency,
+    Location,
+    Manifest,
+    ManifestKind,
+    Script,
+    Skipped,
+    SourceKind,
+)
 from hygiene.parsers import yamlnodes as y
 from hygiene.parsers.images import image_dependency
 

@@ -112,3 +112,96 @@ def text_start_line(node: ScalarNode) -> int:
     """The file line of the scalar's first content line: the line after `|`/`>` for block
     scalars, the node's own line otherwise."""
     return line(node) + 1 if node.style in ("|", ">") else line(node)
+
+
+# -- values with line spans (lockfiles) ------------------------------------------------------
+
+# How many times alias references may re-expand a node already read (`a: &a [*b, *b…]`):
+# lockfile writers never use aliases, so this only stops "billion laughs" documents.
+MAX_ALIAS_EXPANSIONS = 1_000_000
+_MAX_DEPTH = 64
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+
+
+class YamlMap(dict):
+    """A YAML mapping with the first and last line of each of its entries (``spans``)."""
+
+    spans: dict[str, tuple[int, int]]
+
+    def span(self, key: str) -> tuple[int, int]:
+        return self.spans.get(key, (0, 0))
+
+
+def load_yaml_mapping(text: str, what: str) -> YamlMap:
+    """Parse a YAML lockfile into `YamlMap` / list / scalar values, with lines. Scalars stay
+    the text written (``5.4`` is ``"5.4"``), except booleans and nulls. A document that is not
+    one mapping, that expands aliases without bound, or that nests deeper than any lockfile
+    does is refused with `ManifestError`."""
+    node = load(text.removeprefix("\ufeff"))
+    if node is None:
+        return _empty_map()
+    if not isinstance(node, yaml.MappingNode):
+        raise ManifestError(f"{what} must be a YAML mapping", node.start_mark.line + 1)
+    lines = text.split("\n")
+    value = _Converter(lines).convert(node, 0)
+    assert isinstance(value, YamlMap)
+    return value
+
+
+def _empty_map() -> YamlMap:
+    out = YamlMap()
+    out.spans = {}
+    return out
+
+
+class _Converter:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.seen: set[int] = set()
+        self.expansions = 0
+
+    def last_line(self, node: yaml.Node, first: int) -> int:
+        """The last line with content of a node (1-based): a block node's end mark sits at
+        the start of the next key, after any blank lines."""
+        mark = node.end_mark
+        end = mark.line + 1  # 1-based line of the end mark
+        if mark.line < len(self.lines):
+            text = self.lines[mark.line]
+            if mark.column <= len(text) - len(text.lstrip()):
+                end -= 1  # the mark is at the start of a later line: the node ended before it
+        end = min(end, len(self.lines))
+        while end > first and not self.lines[end - 1].strip():
+            end -= 1
+        return max(end, first)
+
+    def convert(self, node: yaml.Node, depth: int) -> object:
+        if id(node) in self.seen:
+            self.expansions += 1
+            if self.expansions > MAX_ALIAS_EXPANSIONS:
+                raise ManifestError(
+                    "YAML aliases expand to more than a million nodes (a lockfile never uses aliases)",
+                    node.start_mark.line + 1,
+                )
+        else:
+            self.seen.add(id(node))
+        if depth > _MAX_DEPTH:
+            raise ManifestError("YAML nested too deeply for a lockfile", node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _BOOL:
+                return node.value.lower() in ("true", "yes", "on", "y")
+            if node.tag == _NULL:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, depth + 1) for item in node.value]
+        out = YamlMap()
+        out.spans = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.convert(key_node, depth + 1)  # counted, then ignored: no lockfile has one
+                continue
+            first = key_node.start_mark.line + 1
+            out[key_node.value] = self.convert(value_node, depth + 1)
+            out.spans[key_node.value] = (first, self.last_line(value_node, first))
+        return out

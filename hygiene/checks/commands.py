@@ -1,0 +1,74 @@
+"""Install commands in workflow `run:` steps, Dockerfile `RUN`s and shell scripts: HY112
+(unpinned installs), HY113 (downloads executed unverified), HY114 (OS packages without versions).
+
+The shell text is analysed by `hygiene.shell`; this check maps its findings to the file and
+answers its one question about the repository: is a `pip install -r FILE` file one that pip
+installs in hash-checking mode? FILE is resolved against the command's `cd` directory, the
+step's `working-directory`, the folder of the file that runs it, and the repository root, in
+that order, and must be a requirements file hygiene parsed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+
+from hygiene import shell
+from hygiene.checks.base import CheckContext
+from hygiene.model import Finding, Location, Manifest, ManifestKind, Script
+
+_REQUIREMENT_KINDS = (ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS, ManifestKind.PIP_COMPILE_INPUT)
+
+
+def check_commands(ctx: CheckContext) -> Iterable[Finding]:
+    requirements = {m.path: m for m in ctx.manifests if m.kind in _REQUIREMENT_KINDS}
+    for manifest in ctx.manifests:
+        for script in manifest.scripts:
+            hashed = _hashed_lookup(manifest, script, requirements)
+            for f in shell.analyze(script.text, first_line=script.location.line, requirements_hashed=hashed):
+                yield Finding(
+                    f.rule,
+                    f.message,
+                    Location(manifest.path, f.line, f.end_line),
+                    ecosystem=_ECOSYSTEM.get(manifest.kind, "shell"),
+                    package=f.package,
+                )
+
+
+_ECOSYSTEM = {
+    ManifestKind.WORKFLOW: "github-actions",
+    ManifestKind.ACTION: "github-actions",
+    ManifestKind.DOCKERFILE: "docker",
+    ManifestKind.SHELL_SCRIPT: "shell",
+}
+
+
+def _hashed_lookup(manifest: Manifest, script: Script, requirements: dict[str, Manifest]):
+    here = posixpath.dirname(manifest.path)
+    if manifest.kind in (ManifestKind.WORKFLOW, ManifestKind.ACTION):
+        here = "" if manifest.kind is ManifestKind.WORKFLOW else here  # workflows run at the root
+
+    def hashed(path: str, cwd: str | None) -> bool | None:
+        if "$" in path or path.startswith(("http://", "https://")):
+            return None
+        bases = [b for b in (cwd, script.workdir, here, "") if b is not None]
+        for base in dict.fromkeys(bases):
+            joined = posixpath.normpath(posixpath.join(base, path))
+            if joined.startswith("../") or joined == "..":
+                continue
+            found = requirements.get(joined.removeprefix("./"))
+            if found is not None:
+                return _in_hash_mode(found)
+        return None
+
+    return hashed
+
+
+def _in_hash_mode(manifest: Manifest) -> bool:
+    """pip installs the file in hash-checking mode: `--require-hashes`, or a hash on any
+    requirement (HY104 then reports what breaks that install)."""
+    if any(s.name == "require-hashes" for s in manifest.settings):
+        return True
+    if any(s.name == "no-require-hashes" for s in manifest.settings):
+        return False
+    return any(dep.hashes for dep in manifest.dependencies)
