@@ -39,6 +39,7 @@ _CHECKS = (
     "hygiene.checks.manifests:check_manifests",
     "hygiene.checks.refs:check_refs",
     "hygiene.checks.npm:check_npm",
+    "hygiene.checks.commands:check_commands",
 )
 
 # Checks the catalogue specifies that this release does not run, and why.
@@ -47,11 +48,6 @@ NOT_YET = (
     Skipped("provenance (HY401-HY404)", "not implemented in this release"),
     Skipped("typosquatting (HY501)", "not implemented in this release"),
     Skipped("SBOM completeness (HY301)", "not implemented in this release"),
-    Skipped(
-        "install commands (HY112-HY114)",
-        "not implemented in this release: commands in workflow steps, Dockerfile RUNs and shell scripts are read "
-        "but not analysed yet",
-    ),
 )
 
 _PARALLEL_MIN_FILES = 256

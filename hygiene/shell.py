@@ -53,6 +53,8 @@ def analyze(
         return []
     if len(text) > _MAX_TEXT:  # best effort on absurdly large input: analyse the start
         text = text[:_MAX_TEXT]
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")  # CRLF files: `\` + CRLF continues the line too
     analyzer = _Analyzer(text, first_line, requirements_hashed)
     analyzer.run()
     # Deduplicated; sorted by (line, rule), ties in the order the shell would run them.
@@ -68,7 +70,6 @@ _BUDGET_FACTOR = 3
 _BUDGET_EXTRA = 200_000
 _MSG_MAX = 120
 _SUB = "$(…)"  # what a command substitution reads as inside a word's text
-_PROCSUB = "<(…)"
 
 # ---------------------------------------------------------------------------------------------
 # Tokenizer
@@ -312,7 +313,7 @@ def _tokenize(src: str, first_line: int) -> _Ctx:
             if c not in _SPECIAL_START:
                 m = _PLAIN.match(src, i)
                 j = m.end()
-                if j >= n or src[j] not in _WORD_CONTINUES:
+                if j >= n or (src[j] not in _WORD_CONTINUES and not (src[j] == "(" and m.group()[-1] == "=")):
                     # Fast path: a word of plain characters only (most words).
                     text = m.group()
                     if fr.redir is None and not (text.isdigit() and src[j : j + 1] in ("<", ">")):
@@ -449,6 +450,15 @@ def _tokenize(src: str, first_line: int) -> _Ctx:
                     b.lit += 1
                     i += 1
                 continue
+            if c == "(" and b.parts and b.parts[-1].endswith("=") and _ASSIGN.match(src, b.start):
+                # An array assignment `NAME=(a b c)`: the list belongs to the word.
+                j = skip_balanced(i, "(", ")")
+                part = src[i:j]
+                b.parts.append(part)
+                b.lit += 1
+                line += part.count("\n")
+                i = j
+                continue
             if c not in "$`":
                 finish(fr, i)  # blank, newline or operator: the word ends here
                 continue
@@ -535,7 +545,9 @@ def _tokenize(src: str, first_line: int) -> _Ctx:
 
 
 class _Cmd:
-    __slots__ = ("end", "end_line", "flow", "line", "pipe_next", "pipe_prev", "redirs", "start", "words")
+    __slots__ = (
+        "end", "end_line", "flow", "line", "pipe_next", "pipe_prev", "redirs", "script", "start", "words"
+    )
 
     def __init__(self):
         self.words = []
@@ -547,6 +559,7 @@ class _Cmd:
         self.pipe_prev = None
         self.pipe_next = None
         self.flow = None  # the download whose content this command writes to stdout
+        self.script = None  # (text, first line or 0) of shell text it writes: `cat <<EOF`, `echo`
 
     def add(self, start, end, line, end_line):
         # Tokens arrive in order: the last one ends the command.
@@ -755,10 +768,6 @@ def _words(text: str) -> frozenset:
 
 def _names(opts) -> set:
     return {o[0] for o in opts}
-
-
-def _values(opts, *names) -> list:
-    return [o for o in opts if o[0] in names]
 
 
 def _basename(t: str) -> str:
@@ -1127,7 +1136,17 @@ class _Analyzer:
         self._stdout_redirect(wk, cmd, state)
 
     def _emit(self, wk, cmd, state, name, args) -> None:
-        """`echo "$script"` / `printf …` / `cat FILE`: output carries downloaded content."""
+        """`echo "$script"` / `printf …` / `cat FILE`: output carries downloaded content, or
+        text that a shell down the pipe would run (`cat <<EOF | sh`, `echo '…' | bash`)."""
+        if name == "cat" and not args:
+            for r in cmd.redirs:
+                if r.body is not None and r.fd in (None, 0):
+                    cmd.script = (r.body, r.body_line)
+                elif r.op == "<<<" and r.target is not None:
+                    cmd.script = (r.target.text, 0)
+        elif name in ("echo", "printf"):
+            texts = [w.text for w in args if not (w.text.startswith("-") and len(w.text) <= 3)]
+            cmd.script = (" ".join(texts), 0)
         for w in args:
             dl = self._word_download(state, w)
             if dl is None and name == "cat" and not w.text.startswith("-"):
@@ -1358,6 +1377,10 @@ class _Analyzer:
             cmd.flow = None
             # Downloaded in this very pipeline (`curl … | sh`), or earlier (`cat f | sh`).
             self._report_run(wk, cmd, dl)
+        elif shell and cmd.pipe_prev is not None and cmd.pipe_prev.script is not None:
+            text, first_line = cmd.pipe_prev.script
+            fixed = wk.fixed if first_line else self._lines(wk, cmd.pipe_prev, cmd)
+            self._push_text(wk, text, first_line, fixed, state.copy())
 
     def _code_string(self, wk, cmd, state, word, shell: bool) -> None:
         """`sh -c "…"`, `su -c "…"`, `python -c "…"`: downloaded code, or shell to analyse."""
@@ -1414,7 +1437,8 @@ class _Analyzer:
         if sub == "sync":
             files += [t for t, unknown in items if not unknown]
             items = []
-        items += [(v, w.unknown and w.text == v) for o, v, w in opts if o in ("-e", "--editable") and v]
+        editable = [v for o, v, _w in opts if o in ("-e", "--editable") and v]
+        items += [(v, _EXPANSION.fullmatch(v) is not None) for v in editable]
         results = [(path, self._hashed(path, state.cwd)) for path in files]
         if files and not uv and all(r is True for _p, r in results):
             # Every -r file puts pip in hash-checking mode: pip then refuses anything unhashed
@@ -1482,7 +1506,8 @@ class _Analyzer:
             spec_opt = [v for o, v, _w in opts2 if o == "--spec" and v]
             if spec_opt:
                 specs = [w for w in specs if False] + [_fake_word(v) for v in spec_opt]
-            bad = [w.text for w in specs if not _exact_pep440(w.text)]
+            # A local path is the repository's own project: no version to pin.
+            bad = [w.text for w in specs if not _exact_pep440(w.text) and _req_kind(w.text) != "path"]
             if bad:
                 self._add(
                     "HY112",
@@ -1549,7 +1574,7 @@ class _Analyzer:
             w.text for w in pos[:1] if not w.unknown
         ]
         specs += [v for o, v, _w in opts if o in ("--with", "-w") and v]
-        bad = [s for s in specs if not _exact_pep440(s) and not _exact_at(s)]
+        bad = [s for s in specs if not (_exact_pep440(s) or _exact_at(s) or _req_kind(s) == "path")]
         if bad:
             self._add(
                 "HY112",
@@ -1569,7 +1594,7 @@ class _Analyzer:
             w.text for w in pos[:1] if not w.unknown
         ]
         specs += [v for o, v, _w in opts if o in ("--with", "-w") and v]
-        bad = [s for s in specs if not _exact_pep440(s) and not _exact_at(s)]
+        bad = [s for s in specs if not (_exact_pep440(s) or _exact_at(s) or _req_kind(s) == "path")]
         if bad:
             self._add(
                 "HY112",
@@ -1610,9 +1635,23 @@ class _Analyzer:
                 _npm_name(pkgs[0]) if pkgs else None,
             )
         elif sub in ("exec", "x"):
-            self._npx(wk, cmd, args[args.index(pos[0]) + 1 :], tool="npm exec")
+            self._npx(wk, cmd, args[args.index(pos[0]) + 1 :])
+        elif sub in ("create", "init", "innit") and pkgs:
+            self._create(wk, cmd, pkgs[0])
 
-    def _npx(self, wk, cmd, args, tool="npx") -> None:
+    def _create(self, wk, cmd, spec) -> None:
+        # `npm init vite`, `npm create vite`, `yarn create vite`, `pnpm create`, `bun create`:
+        # fetch and run the `create-vite` package, like npx.
+        package = _initializer(spec)
+        self._add(
+            "HY112",
+            f"`{self._text(wk, cmd)}` runs `{package}` fetched without a lockfile or integrity check: "
+            "add it to package.json, install with `npm ci` and run it with `npx --no-install`",
+            self._lines(wk, cmd),
+            package,
+        )
+
+    def _npx(self, wk, cmd, args) -> None:
         # npx/npm exec fetch a package at run time with no lockfile and no integrity check;
         # even an exact version is not verified (spec: "npx instead of npm ci"): reported,
         # unless `--no`/`--no-install` restricts it to what is already installed.
@@ -1666,11 +1705,12 @@ class _Analyzer:
             self._add(
                 "HY112",
                 f"`{text}` {what} without the lockfile's integrity check: declare dependencies in "
-                "package.json "
-                "and install with `yarn install --frozen-lockfile` (or `--immutable`)",
+                "package.json and install with `yarn install --frozen-lockfile` (or `--immutable`)",
                 lines,
                 _npm_name(pkgs[0]) if pkgs else None,
             )
+        elif sub == "create" and rest:
+            self._create(wk, cmd, rest[0])
         # `yarn run x`, `yarn build`, `yarn test`: scripts, nothing installed.
 
     def _pnpm(self, wk, cmd, state, env, name, args) -> None:
@@ -1687,7 +1727,7 @@ class _Analyzer:
                 _npm_name(pos[0].text) if pos else None,
             )
             return
-        opts, pos, _ = _scan(args, value_short="CFw", value_long=_PNPM_VALUES)
+        opts, pos, _ = _scan(args, value_short="CF", value_long=_PNPM_VALUES)
         flags = _names(opts)
         if flags & {"-h", "--help", "-v", "--version"} or not pos:
             return
@@ -1709,6 +1749,8 @@ class _Analyzer:
                     "`--frozen-lockfile`",
                     lines,
                 )
+        elif sub == "create" and pkgs:
+            self._create(wk, cmd, pkgs[0])
         elif sub in ("install", "i", "add", "update", "up", "upgrade", "dlx"):
             verb = "runs" if sub == "dlx" else "installs" if pkgs else "updates"
             what = f"{verb} {_list(pkgs)}" if pkgs else f"{verb} dependencies"
@@ -1742,6 +1784,8 @@ class _Analyzer:
                     "`--frozen-lockfile` (or use `bun ci`)",
                     lines,
                 )
+        elif sub == "create" and pkgs:
+            self._create(wk, cmd, pkgs[0])
         elif sub in ("install", "i", "add", "a", "update", "x"):
             verb = "runs" if sub == "x" else "installs" if pkgs else "updates"
             what = f"{verb} {_list(pkgs[:1] if sub == 'x' else pkgs)}" if pkgs else f"{verb} dependencies"
@@ -2009,6 +2053,7 @@ _SU = frozenset({"su", "runuser"})
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
 _CHECKSUMS = frozenset({"sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "sha3sum"})
 _SIGNATURES = frozenset({"gpgv", "gpgv2", "minisign", "signify", "signify-openbsd"})
+_EXPANSION = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]|\(…\))")
 _VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _HEX40 = re.compile(r"[0-9a-fA-F]{40}")
 _IMMUTABLE_SEGMENT = re.compile(r"(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})(?:\.[A-Za-z0-9.]+)?")
@@ -2100,7 +2145,7 @@ _SU_VALUES = _words(
 _PREFIX_OPTS = {
     # name: (short options taking a value, long options taking a value)
     "sudo": (
-        "ugCDhpPrtTUR",
+        "ugCDhprtTUR",
         _words(
             """
         --user --group --close-from --chdir --host --prompt --role --type --command-timeout
@@ -2170,8 +2215,8 @@ def _unwrap(words):
             )
             if base == "timeout" and j < n:
                 j += 1  # the duration
-            if base == "xargs":
-                pass
+            # `xargs CMD ARGS`: the arguments xargs appends come from stdin and cannot be
+            # seen; the command is judged on what is written (`xargs pip install` alone: none).
             i = j
             continue
         if base == "command":
@@ -2550,6 +2595,16 @@ _BUN_VALUES = _words(
     --filter --cafile --ca
     """
 )
+
+
+def _initializer(spec: str) -> str:
+    """The package `npm init SPEC` runs: `vite` -> `create-vite`, `@scope` -> `@scope/create`,
+    `@scope/x` -> `@scope/create-x`."""
+    name = _npm_name(spec)
+    if name.startswith("@"):
+        scope, _, rest = name.partition("/")
+        return f"{scope}/create-{rest}" if rest else f"{scope}/create"
+    return name if name.startswith("create-") else f"create-{name}"
 
 
 def _npm_name(spec: str) -> str:

@@ -35,9 +35,11 @@ def test_ci_runs_the_readme_test_command():
     assert len(commands) >= 2
     install_and_scan, test = commands[0], commands[1]
     assert "hygiene scan examples/webapp" in install_and_scan
-    assert "pip install -e '.[test]'" in test and "python -m pytest" in test
+    assert "pip install --require-hashes -r requirements/test.txt" in test and "python -m pytest" in test
+    assert "pip install --no-deps --no-build-isolation -e ." in test
     # .ci/run runs the same test command (in its own virtualenv).
-    assert "pip install -e '.[test]'" in CI_RUN
+    assert "pip install --require-hashes -r requirements/test.txt" in CI_RUN
+    assert "pip install --no-deps --no-build-isolation -e ." in CI_RUN
     assert "python -m pytest" in CI_RUN
 
 

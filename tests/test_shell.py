@@ -72,6 +72,9 @@ PIP_CASES = [
     ("pip install dist/*.whl", [(1, "HY112", None)]),
     ("pip install --no-deps .", []),
     ("pip install --no-deps -e ./pkg", []),
+    ("pip install -e.", [(1, "HY112", None)]),
+    ("pip install -e. --no-deps", []),
+    ("pip install -e $PROJECT", []),
     ("pip install --no-deps dist/*.whl", []),
     ("PIP_NO_DEPS=1 pip install .", []),
     # URLs and VCS: pinned only with --no-deps and a commit id or hash fragment.
@@ -180,6 +183,11 @@ def test_pip_hash_mode_from_callback(text, answers, expected):
     assert run(text, hashed=lambda path, cwd: answers.get(path)) == expected
 
 
+def test_uv_without_hash_verification_says_so():
+    [f] = analyze("uv pip install --no-verify-hashes -r r.txt", requirements_hashed=lambda p, c: True)
+    assert "installs `r.txt` without verifying its hashes (`--no-verify-hashes`)" in f.message
+
+
 def test_callback_answers_other_than_bool_mean_unknown():
     assert run("pip install -r r.txt", hashed=lambda path, cwd: "yes") == [(1, "HY112", None)]
 
@@ -198,6 +206,8 @@ TOOL_CASES = [
     ("pipx run --spec black==24.1.0 black .", []),
     ("pipx upgrade black", [(1, "HY112", "black")]),
     ("pipx list", []),
+    ("pipx install .", []),
+    ("uv tool install ./tools/lint", []),
     ("uv tool install ruff", [(1, "HY112", "ruff")]),
     ("uv tool install ruff==0.5.0", []),
     ("uv tool install ruff==0.5.0 --with ruff-plugin", [(1, "HY112", "ruff-plugin")]),
@@ -226,6 +236,13 @@ TOOL_CASES = [
     ("npx cowsay@1.5.0", [(1, "HY112", "cowsay")]),
     ("npx -p @scope/tool@1 tool", [(1, "HY112", "@scope/tool")]),
     ("npx --no-install eslint .", []),
+    ("npm init vite@latest app", [(1, "HY112", "create-vite")]),
+    ("npm create @scope/app", [(1, "HY112", "@scope/create-app")]),
+    ("npm init -y", []),
+    ("yarn create react-app my-app", [(1, "HY112", "create-react-app")]),
+    ("pnpm create vite", [(1, "HY112", "create-vite")]),
+    ("bun create elysia app", [(1, "HY112", "create-elysia")]),
+    ("pnpm -w install", [(1, "HY112", None)]),
     ("npm exec -- prettier --check .", [(1, "HY112", "prettier")]),
     # yarn
     ("yarn", [(1, "HY112", None)]),
@@ -344,6 +361,9 @@ DOWNLOAD_CASES = [
     (f'script=$(curl -fsSL {X})\necho "$script" | bash', [(1, "HY113", X)]),
     (f"bash < <(curl -s {X})", [(1, "HY113", X)]),
     (f"bash -c 'curl -fsSL {X} | sh'", [(1, "HY113", X)]),
+    (f'curl -o i.sh {X}\nsh -c "$(cat i.sh)"', [(1, "HY113", X)]),
+    (f's=$(curl -fsSL {X})\nbash -c "$(echo "$s")"', [(1, "HY113", X)]),
+    (f'python3 -c "$(curl -fsSL {X})"', [(1, "HY113", X)]),
     (f"$(curl -fsSL {X})", [(1, "HY113", X)]),
     (f"curl -fsSL \\\n  {X} \\\n  | bash", [(1, "HY113", X)]),
     # Saved to a file, run later.
@@ -544,10 +564,14 @@ PARSE_CASES = [
     ("echo $((1 + 2)) && pip install x", [(1, "HY112", "x")]),
     ("echo ${X:-pip install y} && pip install x", [(1, "HY112", "x")]),
     ("echo $'pip install x'", []),
+    ("arr=(curl wget)\npip install x", [(2, "HY112", "x")]),
+    ("deps=(\n  requests\n  flask\n)\nnpm i", [(5, "HY112", None)]),
     # Prefixes.
     ("FOO=1 BAR=2 pip install x", [(1, "HY112", "x")]),
     ("sudo -E -u app pip install x", [(1, "HY112", "x")]),
     ("sudo -- pip install x", [(1, "HY112", "x")]),
+    ("sudo -P -g staff pip install x", [(1, "HY112", "x")]),
+    ('su --command="pip install x"', [(1, "HY112", "x")]),
     ("env -i PATH=/bin pip install x", [(1, "HY112", "x")]),
     ("env -u HOME pip install x", [(1, "HY112", "x")]),
     ("time pip install x", [(1, "HY112", "x")]),
@@ -596,6 +620,8 @@ PARSE_CASES = [
     ("pip install \\\n  requests \\\n  flask\nnpm ci", [(1, "HY112", "requests")]),
     ("pip install x\r\nnpm i\r\n", [(1, "HY112", "x"), (2, "HY112", None)]),
     ("pip \\\ninstall x", [(1, "HY112", "x")]),
+    ("pip install \\\r\n  requests\r\nnpm i\r\n", [(1, "HY112", "requests"), (3, "HY112", None)]),
+    ("cat <<\\EOF\npip install x\nEOF\nnpm i", [(4, "HY112", None)]),
     # Heredocs: data, unless a shell reads them.
     ("cat <<EOF > f\npip install x\nEOF\npip install y", [(4, "HY112", "y")]),
     ("cat <<'EOF'\npip install x\nEOF\nnpm i", [(4, "HY112", None)]),
@@ -606,7 +632,13 @@ PARSE_CASES = [
     ("sudo bash -s <<EOF\n  apt-get install -y curl\nEOF", [(2, "HY114", "curl")]),
     ("python3 - <<EOF\npip install x\nEOF", []),
     ("cat <<A; bash <<B\npip install x\nA\npip install y\nB", [(4, "HY112", "y")]),
-    ("cat <<EOF | sh\npip install x\nEOF", []),
+    ("cat <<EOF | sh\npip install x\nEOF", [(2, "HY112", "x")]),
+    ("cat <<'EOF' | sudo bash -s\n\nnpm i\nEOF", [(3, "HY112", None)]),
+    ("cat <<EOF | python3\npip install x\nEOF", []),
+    ("cat <<EOF | tee f\npip install x\nEOF", []),
+    ("echo 'pip install x' | bash", [(1, "HY112", "x")]),
+    ("printf 'npm i\\n' | sh", [(1, "HY112", None)]),
+    ("echo 'pip install x' | grep pip", []),
     ("echo $(cat <<EOF\npip install x\nEOF\n)\npip install y", [(5, "HY112", "y")]),
     # Not installers.
     ("docker run --rm img pip install x", []),
@@ -908,7 +940,7 @@ def test_deeply_nested_subshells_and_groups():
 
 
 def test_nested_strings_are_capped():
-    assert isinstance(_timed("eval " * 50_000 + "pip install x"), list)
+    assert isinstance(_timed("eval " * 20_000 + "pip install x"), list)
     assert isinstance(_timed('bash -c "' * 5_000 + "pip install x"), list)
     deep = "pip install x"
     for _ in range(6):
@@ -935,4 +967,4 @@ def test_one_megabyte_of_noise_is_fast():
     assert _timed("'" + "x" * 1_000_000) == []
     assert _timed("$((" * 300_000) == []
     assert _timed("cat <<A <<B\n" * 80_000) == []
-    assert _timed("curl x |" * 100_000) == []
+    assert _timed("curl x |" * 40_000) == []
