@@ -2049,6 +2049,8 @@ class _Analyzer:
 # ---------------------------------------------------------------------------------------------
 
 _SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh", "mksh"})
+# The shells whose scripts this module reads; parsers list anything else under `skipped`.
+POSIX_SHELLS = _SHELLS
 _SU = frozenset({"su", "runuser"})
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
 _CHECKSUMS = frozenset({"sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "sha3sum"})

@@ -1,7 +1,9 @@
-"""Deciding whether a Python version constraint admits exactly one version."""
+"""Deciding whether a reference names exactly one thing: a Python version constraint that
+admits one version, a full commit id."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -44,3 +46,12 @@ def exact_version(specifier: str) -> str | None:
             except InvalidVersion:
                 continue
     return None
+
+
+_FULL_COMMIT = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?")  # SHA-1, or SHA-256 repositories
+
+
+def is_full_commit(ref: str | None) -> bool:
+    """A full commit id (40 hex digits, or 64 in SHA-256 repositories): it cannot be moved,
+    unlike a tag, a branch or a short id."""
+    return bool(ref) and _FULL_COMMIT.fullmatch(ref) is not None

@@ -31,10 +31,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from hygiene.model import SourceKind
+from hygiene.versions import is_full_commit
 
 ECOSYSTEM = "npm"
 
-_COMMIT = re.compile(r"[0-9a-fA-F]{40}")
 _SRI = re.compile(r"^([A-Za-z0-9]+)-([A-Za-z0-9+/=_-]+)(?:\?.*)?$")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _EXACT_VERSION = re.compile(r"^[=v]*\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$")
@@ -49,8 +49,6 @@ _HOSTED_DOMAINS = frozenset(HOSTED.values())
 _CODELOAD = re.compile(r"^/([^/]+)/([^/]+)/(?:tar\.gz|zip|legacy\.tar\.gz)/([0-9a-fA-F]{40})/?$")
 
 
-def is_full_commit(ref: str | None) -> bool:
-    return bool(ref) and bool(_COMMIT.fullmatch(ref or ""))
 
 
 def exact_version(spec: str) -> str | None:
@@ -132,7 +130,7 @@ def classify_resolved(resolved: str) -> Resolved:
             return Resolved(SourceKind.VCS, value, codeload.group(3).lower())
         if host in _HOSTED_DOMAINS and _hosted_repo_path(parts.path):
             return Resolved(SourceKind.VCS, value, _commit_of(parts.fragment))
-        sha1 = parts.fragment if _COMMIT.fullmatch(parts.fragment or "") else None
+        sha1 = parts.fragment if is_full_commit(parts.fragment) else None
         path = unquote(parts.path)
         kind = SourceKind.REGISTRY if "/-/" in path and path.endswith(".tgz") else SourceKind.URL
         return Resolved(kind, value, sha1=sha1.lower() if sha1 else None)
@@ -144,7 +142,7 @@ def _commit_of(ref: str) -> str | None:
     for part in re.split(r"[&#]", ref or ""):
         key, eq, value = part.partition("=")
         candidate = value if eq and key in ("commit", "hash") else part
-        if _COMMIT.fullmatch(candidate):
+        if is_full_commit(candidate):
             return candidate.lower()
     return None
 

@@ -30,12 +30,12 @@ from hygiene.model import (
     SourceKind,
 )
 from hygiene.parsers.images import image_dependency
+from hygiene.shell import POSIX_SHELLS
+from hygiene.versions import is_full_commit
 
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$")
 _HEREDOC = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-_POSIX_SHELLS = {"sh", "bash", "dash", "ash", "zsh"}
-_COMMIT = re.compile(r"[0-9a-fA-F]{40}")
 _RUN_HEAD = re.compile(r"\s*(?:ONBUILD\s+)?RUN(?:\s+--\S+)*\s*", re.IGNORECASE)
 
 
@@ -184,7 +184,7 @@ class _Parser:
                 # A Git source (`….git#ref`) at a full commit id is fixed content.
                 url, _, ref = source.partition("#")
                 is_git = url.endswith(".git") or source.startswith("git@")
-                commit = ref.split(":")[0] if is_git and _COMMIT.fullmatch(ref.split(":")[0]) else None
+                commit = ref.split(":")[0] if is_git and is_full_commit(ref.split(":")[0]) else None
                 self.deps.append(
                     Dependency(
                         "url",
@@ -215,7 +215,7 @@ class _Parser:
                         self._image_ref(value, ins)
         rest = _strip_flags(ins.args)
         where = Location(self.path, ins.first, ins.last)
-        if self.shell not in _POSIX_SHELLS:
+        if self.shell not in POSIX_SHELLS:
             self.skipped.append(
                 Skipped("RUN", f"line {ins.first}: runs in `{self.shell}`, not a POSIX shell; its commands are not analysed", self.path)
             )
@@ -226,7 +226,7 @@ class _Parser:
             except ValueError:
                 argv = None
             if isinstance(argv, list) and all(isinstance(a, str) for a in argv):
-                if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in _POSIX_SHELLS and argv[1] == "-c":
+                if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in POSIX_SHELLS and argv[1] == "-c":
                     text = argv[2].replace("\n", " ")
                 else:
                     text = " ".join(_quote(a) for a in argv)

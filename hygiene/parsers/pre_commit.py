@@ -11,8 +11,8 @@ import re
 
 from hygiene.model import Dependency, Location, Manifest, ManifestKind, SourceKind
 from hygiene.parsers import yamlnodes as y
+from hygiene.versions import is_full_commit
 
-_FULL_COMMIT = re.compile(r"[0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?")  # SHA-1, or SHA-256 repositories
 _COMMENT = re.compile(r"\s*#\s*(.*?)\s*$")
 
 
@@ -41,7 +41,7 @@ def parse(path: str, text: str) -> Manifest:
                 Location(path, y.line(where), y.line(where)),
                 source=SourceKind.VCS,
                 specifier=rev,
-                version=rev if _FULL_COMMIT.fullmatch(rev) else None,
+                version=rev if is_full_commit(rev) else None,
                 url=repo,
                 text=f"{repo}@{rev}" if rev else repo,
                 comment=comment,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from hygiene.model import Location, Manifest, ManifestKind, Script, Skipped
+from hygiene.shell import POSIX_SHELLS
 
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(?:-S\s+)?(\S+))?")
-_POSIX_SHELLS = {"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"}
 
 
 def parse(path: str, text: str) -> Manifest:
@@ -19,7 +19,7 @@ def parse(path: str, text: str) -> Manifest:
         program = m.group(1).rsplit("/", 1)[-1]
         shell = (m.group(2) or "").rsplit("/", 1)[-1] if program == "env" else program
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if shell not in _POSIX_SHELLS:
+    if shell not in POSIX_SHELLS:
         return Manifest(
             path,
             ManifestKind.SHELL_SCRIPT,

@@ -29,12 +29,12 @@ from hygiene.model import (
 )
 from hygiene.parsers import yamlnodes as y
 from hygiene.parsers.images import image_dependency
+from hygiene.shell import POSIX_SHELLS
+from hygiene.versions import is_full_commit
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 _MATRIX_REF = re.compile(r"^\s*matrix\.([A-Za-z0-9_-]+)\s*$")
-_HEX40 = re.compile(r"[0-9a-fA-F]{40}")
 _COMMENT = re.compile(r"\s*#\s*(.*?)\s*$")
-_POSIX_SHELLS = {"bash", "sh"}
 _MAX_EXPANSION = 256
 
 
@@ -121,7 +121,7 @@ class _Parser:
         first, last = y.text_start_line(node), y.end_line(node)
         where = Location(self.path, y.line(node), last)
         name = _shell_name(shell)
-        if name not in _POSIX_SHELLS:
+        if name not in POSIX_SHELLS:
             reason = "a composite action step without `shell:`" if shell is None else f"runs in `{shell}`, not a POSIX shell"
             self.skipped.append(Skipped("run step", f"line {where.line}: {reason}; its commands are not analysed", self.path))
             return
@@ -151,7 +151,7 @@ class _Parser:
                     self._loc(node),
                     source=SourceKind.VCS,
                     specifier=version,
-                    version=version if _HEX40.fullmatch(version) else None,
+                    version=version if is_full_commit(version) else None,
                     url=f"https://github.com/{'/'.join(name.split('/')[:2])}",
                     text=ref,
                     comment=self._comment(node),
