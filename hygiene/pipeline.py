@@ -117,8 +117,17 @@ class _Part:
     suppressed: set[tuple]  # keys of suppressed findings (a file may be seen by two parts)
 
 
-def _scan_part(root: Path, candidates: Sequence[Candidate], config: Config, keep: bool) -> _Part:
-    """The whole pipeline for some of the files: parse, follow includes, check, finalise."""
+def _scan_part(
+    root: Path,
+    candidates: Sequence[Candidate],
+    config: Config,
+    keep: bool,
+    requirement_paths: dict[str, ManifestKind] | None = None,
+) -> _Part:
+    """The whole pipeline for some of the files: parse, follow includes, check, finalise.
+
+    `requirement_paths` are the requirements files of the whole scan: a command in this part
+    (`pip install -r FILE`) may name one that another part parses, and is judged the same."""
     errors: list[ScanError] = []
     skipped: list[Skipped] = []
     manifests: dict[str, Manifest] = {}
@@ -134,6 +143,18 @@ def _scan_part(root: Path, candidates: Sequence[Candidate], config: Config, keep
     _follow_includes(root, config, manifests, suppressions, errors, skipped)
     errors.extend(_include_cycles(manifests))
     ordered = tuple(sorted(manifests.values(), key=lambda m: m.path))
+    elsewhere: dict[str, Manifest | None] = {}
+
+    def requirement(path: str) -> Manifest | None:
+        if path in manifests:
+            return manifests[path] if manifests[path].kind in _REQ_KINDS else None
+        kind = (requirement_paths or {}).get(path)
+        if kind is None:
+            return None
+        if path not in elsewhere:
+            elsewhere[path] = _read_and_parse((str(root), path, kind, config.max_file_size))[0]
+        return elsewhere[path]
+
     ctx = CheckContext(
         ordered,
         CheckOptions(
@@ -142,6 +163,7 @@ def _scan_part(root: Path, candidates: Sequence[Candidate], config: Config, keep
             action_pins=config.action_pins,
         ),
         paths=frozenset(c.path for c in candidates) | frozenset(manifests),
+        requirement=requirement,
     )
     raw: list[Finding] = []
     for spec in _CHECKS:
@@ -215,8 +237,9 @@ def _run_parts(root: Path, candidates: Sequence[Candidate], config: Config, keep
             if pool is not None:
                 with pool:
                     # Workers take the other parts; this process scans the largest itself.
-                    futures = [pool.submit(_scan_part_job, (root, part, config, False)) for part in parts[1:]]
-                    own = _scan_part(root, parts[0], config, False)
+                    reqs = {c.path: c.kind for c in candidates if c.kind in _REQ_KINDS}
+                    futures = [pool.submit(_scan_part_job, (root, part, config, False, reqs)) for part in parts[1:]]
+                    own = _scan_part(root, parts[0], config, False, reqs)
                     return [own] + [_from_job(f.result()) for f in futures]
     return [_scan_part(root, candidates, config, keep)]
 

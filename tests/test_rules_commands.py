@@ -152,3 +152,31 @@ jobs:
 """
     report = scan_tree(tmp_path, {".github/workflows/a.yml": workflow})
     assert found(report) == {(".github/workflows/a.yml", 8, "HY112")}
+
+
+def test_workflow_of_a_nested_repository_resolves_against_that_repository(tmp_path, scan_tree):
+    workflow = "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install -r requirements.txt\n"
+    report = scan_tree(
+        tmp_path,
+        {"checkouts/app/.github/workflows/ci.yml": workflow, "checkouts/app/requirements.txt": HASHED},
+    )
+    assert found(report) == set()
+
+
+def test_parallel_scan_judges_requirements_files_parsed_by_another_process(tmp_path):
+    """With hundreds of files the scan is split across processes; a Dockerfile's `-r` file may
+    be parsed by another one, and must be judged as in a one-process scan."""
+    import os
+
+    from hygiene_testkit import scan, write_tree
+
+    files = {f"svc{i:03d}/requirements.txt": HASHED for i in range(300)}
+    files["svc299/Dockerfile"] = f"FROM python@sha256:{'ab' * 32}\nRUN pip install -r requirements.txt\n"
+    files["svc150/Dockerfile"] = f"FROM python@sha256:{'ab' * 32}\nRUN pip install -r nothere.txt\n"
+    write_tree(tmp_path, files)
+    if len(os.sched_getaffinity(0)) < 2:
+        import pytest
+
+        pytest.skip("needs two cores to split the scan")
+    run = scan(tmp_path)
+    assert found(run.report) == {("svc150/Dockerfile", 2, "HY112")}

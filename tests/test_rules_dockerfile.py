@@ -173,3 +173,18 @@ def test_git_sources_at_a_full_commit_need_no_checksum(tmp_path, scan_tree):
         },
     )
     assert found(report) == {("Dockerfile", 3, "HY118"), ("Dockerfile", 4, "HY118")}
+
+
+def test_add_in_json_form_is_judged(tmp_path, scan_tree):
+    report = scan_tree(
+        tmp_path,
+        {
+            "Dockerfile": (
+                f"FROM alpine@sha256:{'ab' * 32}\n"
+                'ADD ["https://example.com/tool.tar.gz", "/opt/"]\n'
+                'ADD --chown=1000:1000 ["https://example.com/data.tar.gz", "/srv/data/"]\n'
+                f'ADD --checksum=sha256:{"cd" * 32} ["https://example.com/ok.tar.gz", "/x/"]\n'
+            )
+        },
+    )
+    assert found(report) == {("Dockerfile", 2, "HY118"), ("Dockerfile", 3, "HY118")}

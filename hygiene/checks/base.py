@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from hygiene.model import Finding, Manifest
+from hygiene.model import Finding, Manifest, ManifestKind
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,19 @@ class CheckContext:
     options: CheckOptions = field(default_factory=CheckOptions)
     # Every manifest path discovered, parsed or not (a lockfile that failed to parse exists).
     paths: frozenset[str] = frozenset()
+    # The parsed requirements file at a path, wherever in the scan it is parsed (a parallel scan
+    # gives each process some of the files); None when there is none. Default: `manifests`.
+    requirement: Callable[[str], Manifest | None] | None = None
+
+    def requirements_file(self, path: str) -> Manifest | None:
+        if self.requirement is not None:
+            return self.requirement(path)
+        return next((m for m in self.manifests if m.path == path and m.kind in _REQUIREMENT_KINDS), None)
 
     def by_path(self) -> dict[str, Manifest]:
         return {m.path: m for m in self.manifests}
 
 
 Check = Callable[[CheckContext], Iterable[Finding]]
+
+_REQUIREMENT_KINDS = (ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS, ManifestKind.PIP_COMPILE_INPUT)

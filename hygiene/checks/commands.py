@@ -17,14 +17,11 @@ from hygiene import shell
 from hygiene.checks.base import CheckContext
 from hygiene.model import Finding, Location, Manifest, ManifestKind, Script
 
-_REQUIREMENT_KINDS = (ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS, ManifestKind.PIP_COMPILE_INPUT)
-
 
 def check_commands(ctx: CheckContext) -> Iterable[Finding]:
-    requirements = {m.path: m for m in ctx.manifests if m.kind in _REQUIREMENT_KINDS}
     for manifest in ctx.manifests:
         for script in manifest.scripts:
-            hashed = _hashed_lookup(manifest, script, requirements)
+            hashed = _hashed_lookup(manifest, script, ctx)
             for f in shell.analyze(script.text, first_line=script.location.line, requirements_hashed=hashed):
                 yield Finding(
                     f.rule,
@@ -43,10 +40,15 @@ _ECOSYSTEM = {
 }
 
 
-def _hashed_lookup(manifest: Manifest, script: Script, requirements: dict[str, Manifest]):
-    here = posixpath.dirname(manifest.path)
-    if manifest.kind in (ManifestKind.WORKFLOW, ManifestKind.ACTION):
-        here = "" if manifest.kind is ManifestKind.WORKFLOW else here  # workflows run at the root
+def _hashed_lookup(manifest: Manifest, script: Script, ctx: CheckContext):
+    if manifest.kind is ManifestKind.WORKFLOW:
+        # Steps run at the root of the repository that holds .github/ (a scan may cover a
+        # folder of checkouts).
+        here = manifest.path.rpartition(".github/workflows/")[0].rstrip("/")
+    elif manifest.kind is ManifestKind.ACTION:
+        here = ""  # composite steps run in the caller's workspace
+    else:
+        here = posixpath.dirname(manifest.path)  # a Dockerfile's build context, a script's folder
 
     def hashed(path: str, cwd: str | None) -> bool | None:
         if "$" in path or path.startswith(("http://", "https://")):
@@ -56,7 +58,7 @@ def _hashed_lookup(manifest: Manifest, script: Script, requirements: dict[str, M
             joined = posixpath.normpath(posixpath.join(base, path))
             if joined.startswith("../") or joined == "..":
                 continue
-            found = requirements.get(joined.removeprefix("./"))
+            found = ctx.requirements_file(joined.removeprefix("./"))
             if found is not None:
                 return _in_hash_mode(found)
         return None

@@ -178,7 +178,17 @@ class _Parser:
     def _add(self, ins: _Instruction) -> None:
         flags = _flags(ins.args)
         checksum = next((f.split("=", 1)[1] for f in flags if f.startswith("--checksum=")), None)
-        words = [w for w in ins.args.split() if not w.startswith("--")]
+        rest = _strip_flags(ins.args)
+        words: list = []
+        if rest.startswith("["):  # JSON form: ADD ["src", …, "dest"]
+            try:
+                words = json.loads(rest)
+            except ValueError:
+                words = []
+            if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                words = []
+        else:
+            words = rest.split()
         for source in words[:-1]:
             if re.match(r"^(https?|ftp)://", source, re.I) or source.startswith("git@"):
                 # A Git source (`….git#ref`) at a full commit id is fixed content.
