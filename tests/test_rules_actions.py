@@ -288,3 +288,17 @@ def test_frozen_comment_and_version_comment_are_recorded():
     ]
     deps = parse_workflow("w.yml", WORKFLOW).dependencies
     assert [(d.location.line, d.comment) for d in deps if d.comment] == [(14, "v5.3.0")]
+
+
+def test_a_workflow_over_the_size_limit_is_an_error_and_the_rest_is_reported(tmp_path):
+    from hygiene_testkit import scan, write_tree
+
+    big = "jobs:\n  a:\n    steps:\n" + "      - run: echo hi\n" * 60_000
+    write_tree(
+        tmp_path,
+        {".github/workflows/big.yml": big, "requirements.txt": "six\n", ".hygiene.toml": "max-file-size = 1000000\n"},
+    )
+    run = scan(tmp_path)
+    assert [e["path"] for e in run.report["errors"]] == [".github/workflows/big.yml"]
+    assert run.report["errors"][0]["reason"] == "larger than the 1000000-byte limit (max-file-size); not read"
+    assert ("requirements.txt", 1, "HY101") in found(run.report)
