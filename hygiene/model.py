@@ -115,6 +115,10 @@ class Dependency:
     # action's commit id, `# frozen: v1.2` after a pre-commit rev (the fix command and the SBOM
     # use it).
     comment: str | None = None
+    # For lockfile entries: the names of the packages this one depends on, as the lockfile
+    # records them (its dependency graph; the SBOM's `dependencies`). None when the lockfile
+    # records no graph; () for a leaf.
+    requires: tuple[str, ...] | None = None
 
     @property
     def key(self) -> str | None:
