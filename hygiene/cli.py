@@ -59,6 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
 
+    scan.add_argument("--sbom", type=Path, metavar="FILE", help="also write a CycloneDX SBOM (JSON, spec 1.6) to FILE")
+
+    sbom = sub.add_parser("sbom", help="write a CycloneDX SBOM of every dependency the manifests declare")
+    sbom.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders or files to scan (default: .)")
+    sbom.add_argument("--output", "-o", type=Path, metavar="FILE", default=Path("sbom.cdx.json"), help="where to write it (default: sbom.cdx.json; - for stdout)")
+    sbom.add_argument("--spec-version", choices=("1.5", "1.6", "1.7"), default="1.6", help="CycloneDX version (default: 1.6)")
+    sbom.add_argument("--output-format", choices=("json", "xml"), default="json", help="default: json")
+    dev = sbom.add_mutually_exclusive_group()
+    dev.add_argument("--include-dev", dest="include_dev", action="store_true", default=True, help="dev and extra groups with scope optional (default)")
+    dev.add_argument("--exclude-dev", dest="include_dev", action="store_false", help="dev and extra groups with scope excluded")
+    sbom.add_argument("--reproducible", action="store_true", help="fixed timestamp and a serial number derived from the content (also with SOURCE_DATE_EPOCH)")
+    sbom.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
+
     rules_cmd = sub.add_parser("rules", help="list the rule catalogue")
     rules_cmd.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
@@ -73,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "scan":
             return _scan(args)
+        if args.command == "sbom":
+            return _sbom(args)
         if args.command == "rules":
             return _rules(args)
         if args.command == "explain":
@@ -108,7 +123,11 @@ def _scan(args: argparse.Namespace) -> int:
             raise ConfigError(f"{p}: no such file or folder")
     root = scan_root(paths)
     config = _config_for(args, root)
-    result = scan(paths, config)
+    result = scan(paths, config, keep_manifests=args.sbom is not None)
+    if args.sbom is not None:
+        from hygiene import sbom
+
+        _write(args.sbom, sbom.render(sbom.build(result), "1.6", "json"), "--sbom")
     color = (
         args.format == "text"
         and not args.no_color
@@ -126,6 +145,27 @@ def _scan(args: argparse.Namespace) -> int:
         sys.stdout.write(report)
         sys.stdout.flush()
     return result.exit_code(config.fail_on)
+
+
+def _sbom(args: argparse.Namespace) -> int:
+    from hygiene import sbom
+    from hygiene.pipeline import scan, scan_root
+
+    paths = args.paths or [Path(".")]
+    for p in paths:
+        if not p.exists():
+            raise ConfigError(f"{p}: no such file or folder")
+    root = scan_root(paths)
+    config = load_with_overrides(root, config_file=args.config)
+    result = scan(paths, config, keep_manifests=True)
+    text = sbom.render(sbom.build(result, include_dev=args.include_dev, reproducible=args.reproducible), args.spec_version, args.output_format)
+    if str(args.output) == "-":
+        sys.stdout.write(text)
+    else:
+        _write(args.output, text, "--output")
+    for e in result.errors:
+        print(f"hygiene: {e.path}: {e.reason} (not in the SBOM)", file=sys.stderr)
+    return EXIT_OK
 
 
 def _write(path: Path, text: str, flag: str, *, append: bool = False) -> None:

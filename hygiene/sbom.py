@@ -1,0 +1,387 @@
+"""CycloneDX SBOM from the records the scan parsed (CLI-3).
+
+One component per distinct package version across all manifests, identified by its canonical
+purl (also its `bom-ref`): `pkg:pypi` (PEP 503 names), `pkg:npm` (scopes encoded),
+`pkg:github` (actions and GitHub-hosted pre-commit hooks, at their ref), `pkg:docker` (images,
+at their digest or tag), `pkg:generic` (downloaded files). Each component carries every hash
+the manifests record, `distribution` / `vcs` references with the artifact URLs, where it is
+declared (`evidence.occurrences`: path and line), and `hygiene:*` properties. Declarations in
+abstract manifests (a `pyproject.toml` range, a `package.json` range) are occurrences of the
+locked version of that package when a lockfile pins it, else components of their own without a
+version, with the constraint as a property.
+
+The dependency graph comes from what lockfiles record (`Dependency.requires`); the project's
+direct dependencies hang from the root component, and every component appears in
+`dependencies` (a leaf with an empty list). Built with cyclonedx-python-lib (no hand-written
+CycloneDX); output is deterministic for the same inputs when `reproducible` (or
+`SOURCE_DATE_EPOCH`) is set: fixed timestamp, serial number derived from the content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from hygiene import __version__
+from hygiene.model import Dependency, Manifest, SourceKind, normalize_name
+
+if TYPE_CHECKING:
+    from hygiene.pipeline import ScanResult
+
+SPEC_VERSIONS = ("1.5", "1.6", "1.7")
+FORMATS = ("json", "xml")
+_REQUIRED_GROUPS = {None, "", "main", "default", "dependencies", "runtime", "packages", "prod", "production"}
+_SKIPPED_GROUPS = {"uv-source"}  # a source table names a package declared elsewhere
+_ALGORITHMS = {
+    "md5": "MD5",
+    "sha1": "SHA-1",
+    "sha256": "SHA-256",
+    "sha384": "SHA-384",
+    "sha512": "SHA-512",
+    "blake2b-256": "BLAKE2b-256",
+    "blake2b_256": "BLAKE2b-256",
+}
+
+
+@dataclass
+class _Entry:
+    """One component being assembled: the records that declare it."""
+
+    ecosystem: str
+    name: str
+    version: str | None
+    purl: str
+    deps: list[tuple[Manifest, Dependency]] = field(default_factory=list)
+    constraints: set[str] = field(default_factory=set)
+    requires: set[str] = field(default_factory=set)  # bom-refs
+    has_graph: bool = False
+
+
+def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = False):
+    """The `cyclonedx.model.bom.Bom` for a scan made with ``keep_manifests=True``."""
+    from cyclonedx.model import (
+        ExternalReference,
+        ExternalReferenceType,
+        HashType,
+        Property,
+        XsUri,
+    )
+    from cyclonedx.model.bom import Bom, BomMetaData
+    from cyclonedx.model.component import Component, ComponentScope, ComponentType
+    from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+    from cyclonedx.model.dependency import Dependency as CdxDependency
+    from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
+    from cyclonedx.model.tool import ToolRepository
+
+    entries = _collect(result.manifests)
+    root_name, root_version, commit = _project(result)
+    root_ref = f"hygiene:project:{root_name}"
+
+    components = []
+    by_ref = {}
+    from packageurl import PackageURL
+
+    for entry in sorted(entries.values(), key=lambda e: e.purl):
+        hashes, urls, vcs = [], [], []
+        seen_hashes = set()
+        for _, dep in entry.deps:
+            for h in dep.hashes:
+                algo, _, hexdigest = h.partition(":")
+                alg = _ALGORITHMS.get(algo.lower())
+                if alg and (alg, hexdigest.lower()) not in seen_hashes:
+                    seen_hashes.add((alg, hexdigest.lower()))
+                    hashes.append(HashType(alg=_hash_alg(alg), content=hexdigest.lower()))
+            for url in (*dep.artifact_urls, *([dep.url] if dep.source is SourceKind.URL and dep.url else [])):
+                if url and url.startswith(("http://", "https://")) and url not in urls:
+                    urls.append(url)
+            if dep.source is SourceKind.VCS and dep.url and dep.url not in vcs:
+                vcs.append(dep.url)
+        optional = all(_optional(d) for _, d in entry.deps)
+        scope = ComponentScope.REQUIRED
+        if optional:
+            scope = ComponentScope.OPTIONAL if include_dev else ComponentScope.EXCLUDED
+        pinned = entry.version is not None
+        hash_pinned = pinned and bool(hashes)
+        properties = [
+            Property(name="hygiene:pinned", value=str(pinned).lower()),
+            Property(name="hygiene:hash-pinned", value=str(hash_pinned).lower()),
+        ]
+        properties += [Property(name="hygiene:constraint", value=c) for c in sorted(entry.constraints)]
+        comments = sorted({d.comment for _, d in entry.deps if d.comment})
+        properties += [Property(name="hygiene:ref-comment", value=c) for c in comments]
+        occurrences = sorted({(m.path, d.location.line) for m, d in entry.deps})
+        component = Component(
+            name=entry.name,
+            version=entry.version,
+            type=ComponentType.CONTAINER if entry.ecosystem == "docker" else ComponentType.LIBRARY,
+            bom_ref=entry.purl,
+            purl=PackageURL.from_string(entry.purl),
+            scope=scope,
+            hashes=hashes,
+            external_references=[
+                *(ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(u)) for u in urls),
+                *(ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(u)) for u in vcs),
+            ],
+            properties=properties,
+            evidence=ComponentEvidence(
+                # A bom-ref of our own: the library orders occurrences by it, and its default is
+                # random, which would make the same inputs give different bytes.
+                occurrences=[
+                    Occurrence(bom_ref=f"{entry.purl}#{path}:{line}", location=path, line=line or None)
+                    for path, line in occurrences
+                ]
+            ),
+        )
+        components.append(component)
+        by_ref[entry.purl] = component
+
+    root = Component(
+        name=root_name,
+        version=root_version,
+        type=ComponentType.APPLICATION,
+        bom_ref=root_ref,
+        properties=[Property(name="hygiene:git-commit", value=commit)] if commit else [],
+    )
+    direct = _direct(entries)
+    graph = [CdxDependency(ref=root.bom_ref, dependencies=[CdxDependency(ref=by_ref[r].bom_ref) for r in sorted(direct)])]
+    for ref, entry in sorted(entries.items()):
+        graph.append(
+            CdxDependency(
+                ref=by_ref[ref].bom_ref,
+                dependencies=[CdxDependency(ref=by_ref[r].bom_ref) for r in sorted(entry.requires) if r in by_ref and r != ref],
+            )
+        )
+    timestamp = _timestamp(reproducible)
+    tools = ToolRepository(
+        components=[
+            Component(name="hygiene", version=__version__, type=ComponentType.APPLICATION, bom_ref="tool:hygiene"),
+            Component(
+                name="cyclonedx-python-lib",
+                version=metadata.version("cyclonedx-python-lib"),
+                type=ComponentType.LIBRARY,
+                bom_ref="tool:cyclonedx-python-lib",
+            ),
+        ]
+    )
+    bom = Bom(
+        components=components,
+        metadata=BomMetaData(
+            component=root,
+            tools=tools,
+            timestamp=timestamp,
+            lifecycles=[PredefinedLifecycle(LifecyclePhase.PRE_BUILD)],
+        ),
+        dependencies=graph,
+    )
+    if reproducible or "SOURCE_DATE_EPOCH" in os.environ:
+        # The serial number is derived from what the SBOM says, so the same inputs give the
+        # same bytes (a random one would change every run).
+        digest = hashlib.sha256(
+            json.dumps(sorted(e.purl for e in entries.values())).encode() + root_ref.encode() + str(commit).encode()
+        ).hexdigest()
+        bom.serial_number = uuid.UUID(digest[:32])
+    return bom
+
+
+def render(bom, spec_version: str = "1.6", output_format: str = "json") -> str:
+    from cyclonedx.output import make_outputter
+    from cyclonedx.schema import OutputFormat, SchemaVersion
+
+    version = SchemaVersion.from_version(spec_version)
+    fmt = OutputFormat.JSON if output_format == "json" else OutputFormat.XML
+    text = make_outputter(bom, fmt, version).output_as_string(indent=2)
+    return text if text.endswith("\n") else text + "\n"
+
+
+# -- assembling ---------------------------------------------------------------------------
+
+
+def _collect(manifests) -> dict[str, _Entry]:
+    """Components by purl. Pinned records first, so that abstract declarations can become
+    occurrences of the version a lockfile pins."""
+    entries: dict[str, _Entry] = {}
+    pinned_by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+    later: list[tuple[Manifest, Dependency]] = []
+    for manifest in manifests:
+        for dep in manifest.dependencies:
+            if dep.group in _SKIPPED_GROUPS or dep.source in (SourceKind.VIRTUAL, SourceKind.PATH):
+                continue
+            identity = _identity(dep)
+            if identity is None:
+                continue
+            ecosystem, name, version = identity
+            if version is None and not manifest.concrete and dep.ecosystem in ("pypi", "npm"):
+                later.append((manifest, dep))
+                continue
+            purl = _purl(ecosystem, name, version, dep)
+            entry = entries.setdefault(purl, _Entry(ecosystem, name, version, purl))
+            entry.deps.append((manifest, dep))
+            if version is None and dep.specifier:
+                entry.constraints.add(dep.specifier)
+            if version is not None and purl not in pinned_by_name[(ecosystem, _key(ecosystem, name))]:
+                pinned_by_name[(ecosystem, _key(ecosystem, name))].append(purl)
+    for manifest, dep in later:
+        ecosystem, name, _ = _identity(dep)
+        pinned = pinned_by_name.get((ecosystem, _key(ecosystem, name)))
+        if pinned:
+            for purl in pinned:
+                entries[purl].deps.append((manifest, dep))
+            continue
+        purl = _purl(ecosystem, name, None, dep)
+        entry = entries.setdefault(purl, _Entry(ecosystem, name, None, purl))
+        entry.deps.append((manifest, dep))
+        if dep.specifier:
+            entry.constraints.add(dep.specifier)
+    # The graph: edges a lockfile records between its own entries.
+    for manifest in manifests:
+        if not manifest.is_lockfile:
+            continue
+        local = {}
+        for dep in manifest.dependencies:
+            identity = _identity(dep)
+            if identity and identity[2] is not None:
+                local[_key(identity[0], identity[1])] = _purl(*identity, dep)
+        for dep in manifest.dependencies:
+            identity = _identity(dep)
+            if dep.requires is None or identity is None or identity[2] is None:
+                continue
+            purl = _purl(*identity, dep)
+            if purl in entries:
+                entries[purl].has_graph = True
+                entries[purl].requires.update(local[_key(identity[0], r)] for r in dep.requires if _key(identity[0], r) in local)
+    return entries
+
+
+def _direct(entries: dict[str, _Entry]) -> set[str]:
+    """What the project depends on directly: whatever no other component requires, plus every
+    component declared outside a lockfile graph (requirements files, manifests, workflows)."""
+    required = {r for e in entries.values() for r in e.requires}
+    return {ref for ref, e in entries.items() if ref not in required or not e.has_graph}
+
+
+def _identity(dep: Dependency) -> tuple[str, str, str | None] | None:
+    if dep.ecosystem == "pypi":
+        if not dep.name:
+            return None
+        return "pypi", normalize_name(dep.name), dep.version
+    if dep.ecosystem == "npm":
+        return ("npm", dep.name, dep.version) if dep.name else None
+    if dep.ecosystem in ("github-actions", "pre-commit"):
+        if not dep.name:
+            return None
+        return dep.ecosystem, dep.name, dep.version or dep.specifier or None
+    if dep.ecosystem == "docker":
+        return ("docker", dep.name, dep.version or dep.specifier or None) if dep.name else None
+    if dep.ecosystem == "url" and dep.url:
+        return "url", dep.url, dep.version or (dep.hashes[0] if dep.hashes else None)
+    return None
+
+
+def _key(ecosystem: str, name: str) -> str:
+    return normalize_name(name) if ecosystem == "pypi" else name
+
+
+def _purl(ecosystem: str, name: str, version: str | None, dep: Dependency) -> str:
+    from packageurl import PackageURL
+
+    if ecosystem == "pypi":
+        return PackageURL(type="pypi", name=name, version=version).to_string()
+    if ecosystem == "npm":
+        namespace, _, short = name.rpartition("/") if name.startswith("@") else ("", "", name)
+        return PackageURL(type="npm", namespace=namespace or None, name=short, version=version).to_string()
+    if ecosystem in ("github-actions", "pre-commit"):
+        github = _github_path(name if ecosystem == "github-actions" else dep.url or name)
+        if github:
+            owner, repo, sub = github
+            return PackageURL(type="github", namespace=owner, name=repo, version=version, subpath=sub or None).to_string()
+        return PackageURL(type="generic", name=name.rstrip("/").rsplit("/", 1)[-1], version=version, qualifiers={"vcs_url": name}).to_string()
+    if ecosystem == "docker":
+        registry, _, path = name.partition("/") if "/" in name and ("." in name.split("/")[0] or ":" in name.split("/")[0]) else ("", "", name)
+        namespace, _, short = path.rpartition("/")
+        qualifiers = {}
+        if registry:
+            qualifiers["repository_url"] = registry
+        if dep.specifier and version != dep.specifier:
+            qualifiers["tag"] = dep.specifier
+        return PackageURL(
+            type="docker", namespace=namespace or ("library" if not registry else None), name=short, version=version, qualifiers=qualifiers or None
+        ).to_string()
+    url = name
+    return PackageURL(
+        type="generic", name=urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or "download", version=version, qualifiers={"download_url": url}
+    ).to_string()
+
+
+def _github_path(ref: str) -> tuple[str, str, str] | None:
+    ref = ref.removeprefix("https://github.com/").removesuffix(".git")
+    if "://" in ref:
+        return None
+    parts = ref.split("/")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        return None
+    return parts[0], parts[1], "/".join(parts[2:])
+
+
+def _optional(dep: Dependency) -> bool:
+    return dep.group not in _REQUIRED_GROUPS
+
+
+def _hash_alg(name: str):
+    from cyclonedx.model import HashAlgorithm
+
+    return HashAlgorithm(name)
+
+
+def _timestamp(reproducible: bool) -> datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    if reproducible:
+        return datetime.fromtimestamp(0, tz=timezone.utc)
+    return None  # the library stamps the current time
+
+
+def _project(result: ScanResult) -> tuple[str, str | None, str | None]:
+    """The scanned project: name and version from its pyproject.toml or package.json, else the
+    folder name; the git commit when the folder is a checkout."""
+    from hygiene import git
+
+    root = Path(result.root)
+    name, version = root.name or "project", None
+    pyproject = root / "pyproject.toml"
+    package_json = root / "package.json"
+    try:
+        if pyproject.is_file() and pyproject.stat().st_size <= result.config.max_file_size:
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+                import tomli as tomllib
+            project = tomllib.loads(pyproject.read_text("utf-8")).get("project", {})
+            if isinstance(project, dict) and isinstance(project.get("name"), str):
+                name = project["name"]
+                version = project.get("version") if isinstance(project.get("version"), str) else None
+        elif package_json.is_file() and package_json.stat().st_size <= result.config.max_file_size:
+            data = json.loads(package_json.read_text("utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("name"), str):
+                name = data["name"]
+                version = data.get("version") if isinstance(data.get("version"), str) else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        pass  # the scan reports the broken file; the SBOM falls back to the folder name
+    try:
+        repo = git.Repository(root)
+        try:
+            commit = repo.resolve("HEAD")
+        finally:
+            repo.close()
+    except (git.GitError, OSError):
+        commit = None
+    return name, version, commit

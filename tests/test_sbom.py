@@ -1,0 +1,230 @@
+"""The CycloneDX SBOM: valid against the schemas cyclonedx-python-lib ships (1.5, 1.6, 1.7),
+exact purls, hashes, scopes, occurrences and graph edges, and byte-identical when reproducible."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hygiene_testkit import run_cli, write_tree
+
+from hygiene import __version__
+
+pytest.importorskip("cyclonedx.validation.json")
+
+from cyclonedx.schema import SchemaVersion  # noqa: E402
+from cyclonedx.validation.json import JsonStrictValidator  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "webapp"
+NPM = ROOT / "tests" / "data" / "npm" / "app"
+SHA = "11bd71901bbe5b1630ceea73d27597364c9af683"
+DIGEST = "sha256:" + "ab" * 32
+
+
+def sbom(target: Path, tmp_path: Path, *extra: str) -> dict:
+    out = tmp_path / "sbom.cdx.json"
+    run = run_cli("sbom", str(target), "-o", str(out), *extra)
+    assert run.code == 0, run.stderr
+    return json.loads(out.read_text("utf-8"))
+
+
+def components(doc: dict) -> dict[str, dict]:
+    return {c["bom-ref"]: c for c in doc["components"]}
+
+
+def occurrences(component: dict) -> list[tuple[str, int]]:
+    return [(o["location"], o["line"]) for o in component["evidence"]["occurrences"]]
+
+
+def props(component: dict) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for p in component.get("properties", []):
+        out.setdefault(p["name"], []).append(p["value"])
+    return out
+
+
+@pytest.mark.parametrize("version", ["1.5", "1.6", "1.7"])
+def test_every_spec_version_validates(tmp_path, version):
+    out = tmp_path / "sbom.json"
+    assert run_cli("sbom", str(EXAMPLE), "-o", str(out), "--spec-version", version).code == 0
+    text = out.read_text("utf-8")
+    assert json.loads(text)["specVersion"] == version
+    assert JsonStrictValidator(SchemaVersion.from_version(version)).validate_str(text) is None
+
+
+def test_validation_can_fail(tmp_path):
+    doc = sbom(EXAMPLE, tmp_path)
+    doc["components"][0]["scope"] = "sometimes"
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(json.dumps(doc)) is not None
+
+
+def test_example_components_purls_hashes_and_occurrences(tmp_path):
+    doc = sbom(EXAMPLE, tmp_path)
+    comps = components(doc)
+    assert sorted(comps) == [
+        "pkg:pypi/black",
+        "pkg:pypi/celery@5.4.0",
+        "pkg:pypi/certifi@2024.8.30",
+        "pkg:pypi/charset-normalizer@3.3.2",
+        "pkg:pypi/flask@3.0.3",
+        "pkg:pypi/gunicorn@23.0.0",
+        "pkg:pypi/idna@3.10",
+        "pkg:pypi/mypy",
+        "pkg:pypi/mypy@1.11.2",
+        "pkg:pypi/pytest",
+        "pkg:pypi/pytest@8.3.3",
+        "pkg:pypi/redis@5.0.8",
+        "pkg:pypi/requests@2.32.3",
+        "pkg:pypi/ruff",
+        "pkg:pypi/ruff@0.6.9",
+        "pkg:pypi/sentry-sdk",
+        "pkg:pypi/urllib3@2.2.3",
+    ]
+    celery = comps["pkg:pypi/celery@5.4.0"]
+    # Declared as a range in worker/pyproject.toml, pinned with hashes in worker/uv.lock.
+    assert occurrences(celery) == [("worker/pyproject.toml", 6), ("worker/uv.lock", 4)]
+    assert props(celery)["hygiene:pinned"] == ["true"] and props(celery)["hygiene:hash-pinned"] == ["true"]
+    lock = (EXAMPLE / "worker" / "uv.lock").read_text("utf-8")
+    assert {h["content"] for h in celery["hashes"]} <= set(__import__("re").findall(r"sha256:([0-9a-f]{64})", lock))
+    assert {h["alg"] for h in celery["hashes"]} == {"SHA-256"}
+    assert [r["type"] for r in celery["externalReferences"]] == ["distribution", "distribution"]
+    # Declared without a version and pinned nowhere: present, with its constraint.
+    sentry = comps["pkg:pypi/sentry-sdk"]
+    assert props(sentry) == {
+        "hygiene:constraint": [">=2.14"],
+        "hygiene:hash-pinned": ["false"],
+        "hygiene:pinned": ["false"],
+    }
+    assert occurrences(sentry) == [("worker/pyproject.toml", 8)]
+    black = comps["pkg:pypi/black"]
+    assert black["externalReferences"] == [{"type": "vcs", "url": "git+https://github.com/psf/black@main"}]
+
+
+def test_metadata_root_tools_lifecycle(tmp_path):
+    write_tree(tmp_path / "p", {"pyproject.toml": '[project]\nname = "demo"\nversion = "2.1.0"\ndependencies = []\n'})
+    doc = sbom(tmp_path / "p", tmp_path)
+    meta = doc["metadata"]
+    assert (meta["component"]["name"], meta["component"]["version"], meta["component"]["type"]) == ("demo", "2.1.0", "application")
+    assert [(t["name"], t["version"]) for t in meta["tools"]["components"]] == [
+        ("hygiene", __version__),
+        ("cyclonedx-python-lib", __import__("importlib.metadata").metadata.version("cyclonedx-python-lib")),
+    ]
+    assert meta["lifecycles"] == [{"phase": "pre-build"}]
+    assert doc["dependencies"] == [{"ref": meta["component"]["bom-ref"]}]
+
+
+def test_folder_name_and_git_commit_when_there_is_no_project_metadata(tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is needed to make the fixture repository")
+    repo = write_tree(tmp_path / "plain-folder", {"requirements.txt": "six==1.16.0\n"})
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e", "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    doc = sbom(repo, tmp_path)
+    root = doc["metadata"]["component"]
+    assert root["name"] == "plain-folder" and "version" not in root
+    assert root["properties"] == [{"name": "hygiene:git-commit", "value": head}]
+
+
+def test_npm_scopes_integrity_and_scoped_purls(tmp_path):
+    repo = tmp_path / "app"
+    repo.mkdir()
+    shutil.copy(NPM / "package.json", repo / "package.json")
+    shutil.copy(NPM / "npm-v3" / "package-lock.json", repo / "package-lock.json")
+    lock = json.loads((repo / "package-lock.json").read_text("utf-8"))["packages"]
+    doc = sbom(repo, tmp_path)
+    comps = components(doc)
+    scoped = comps["pkg:npm/%40isaacs/string-locale-compare@1.1.0"]
+    integrity = lock["node_modules/@isaacs/string-locale-compare"]["integrity"]
+    assert scoped["hashes"] == [
+        {"alg": "SHA-512", "content": base64.b64decode(integrity.split("-", 1)[1]).hex()}
+    ]
+    assert comps["pkg:npm/ms@2.1.3"]["scope"] == "optional"  # a devDependency
+    assert comps["pkg:npm/is-number@7.0.0"]["scope"] == "required"
+    assert "pkg:npm/is-number@6.0.0" in comps  # a nested copy is its own component
+    excluded = components(sbom(repo, tmp_path, "--exclude-dev"))
+    assert excluded["pkg:npm/ms@2.1.3"]["scope"] == "excluded"
+
+
+def test_actions_images_and_hooks(tmp_path):
+    repo = write_tree(
+        tmp_path / "r",
+        {
+            ".github/workflows/ci.yml": (
+                "jobs:\n  a:\n    runs-on: x\n"
+                f"    container: python:3.12@{DIGEST}\n"
+                "    steps:\n"
+                f"      - uses: actions/checkout@{SHA} # v4.2.2\n"
+                "      - uses: github/codeql-action/upload-sarif@v3\n"
+            ),
+            ".pre-commit-config.yaml": f"repos:\n  - repo: https://github.com/psf/black\n    rev: {SHA}\n    hooks: [{{id: black}}]\n",
+            "Dockerfile": f"FROM ghcr.io/acme/base:1.0@{DIGEST}\n",
+        },
+    )
+    comps = components(sbom(repo, tmp_path))
+    assert sorted(comps) == [
+        f"pkg:docker/acme/base@sha256:{'ab' * 32}?repository_url=ghcr.io&tag=1.0",
+        f"pkg:docker/library/python@sha256:{'ab' * 32}?tag=3.12",
+        f"pkg:github/actions/checkout@{SHA}",
+        "pkg:github/github/codeql-action@v3#upload-sarif",
+        f"pkg:github/psf/black@{SHA}",
+    ]
+    checkout = comps[f"pkg:github/actions/checkout@{SHA}"]
+    assert props(checkout)["hygiene:ref-comment"] == ["v4.2.2"]
+    assert occurrences(checkout) == [(".github/workflows/ci.yml", 6)]
+    assert comps[f"pkg:docker/library/python@sha256:{'ab' * 32}?tag=3.12"]["type"] == "container"
+
+
+def test_reproducible_output_is_byte_identical(tmp_path):
+    outs = []
+    for i, seed in enumerate(("1", "2")):
+        out = tmp_path / f"s{i}.json"
+        subprocess.run(
+            [sys.executable, "-m", "hygiene", "sbom", str(EXAMPLE), "-o", str(out), "--reproducible"],
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        )
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    doc = json.loads(outs[0])
+    assert doc["metadata"]["timestamp"] == "1970-01-01T00:00:00+00:00"
+
+
+def test_source_date_epoch_sets_the_timestamp(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    doc = sbom(EXAMPLE, tmp_path)
+    assert doc["metadata"]["timestamp"] == "2023-11-14T22:13:20+00:00"
+
+
+def test_every_component_is_in_the_graph_and_the_root_holds_the_direct_ones(tmp_path):
+    doc = sbom(EXAMPLE, tmp_path)
+    refs = {d["ref"] for d in doc["dependencies"]}
+    assert refs == {c["bom-ref"] for c in doc["components"]} | {doc["metadata"]["component"]["bom-ref"]}
+    root = next(d for d in doc["dependencies"] if d["ref"] == doc["metadata"]["component"]["bom-ref"])
+    assert "pkg:pypi/gunicorn@23.0.0" in root["dependsOn"]  # from a requirements file: direct
+
+
+def test_scan_writes_the_sbom_in_the_same_pass(tmp_path):
+    out = tmp_path / "sbom.json"
+    run = run_cli("scan", str(EXAMPLE), "--format", "json", "--output", str(tmp_path / "r.json"), "--sbom", str(out))
+    assert run.code == 1  # the example's findings still decide the exit code
+    doc = json.loads(out.read_text("utf-8"))
+    assert doc["specVersion"] == "1.6"
+    assert len(doc["components"]) == 17
+
+
+def test_xml_output(tmp_path):
+    out = tmp_path / "sbom.xml"
+    assert run_cli("sbom", str(EXAMPLE), "-o", str(out), "--output-format", "xml").code == 0
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(out).getroot()
+    assert root.tag == "{http://cyclonedx.org/schema/bom/1.6}bom"
+    assert len(root.find("{http://cyclonedx.org/schema/bom/1.6}components")) == 17
