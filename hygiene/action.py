@@ -49,6 +49,7 @@ class Inputs:
     format: str = "github"
     sarif: str = "hygiene.sarif"
     json: str = ""
+    sbom: str = ""
     summary: bool = True
     annotations: bool = True
     only_changed: bool = False
@@ -81,6 +82,7 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
         format=fmt,
         sarif=raw("sarif", "hygiene.sarif"),
         json=raw("json", ""),
+        sbom=raw("sbom", ""),
         summary=boolean("summary", "true"),
         annotations=boolean("annotations", "true"),
         only_changed=boolean("only-changed", "false"),
@@ -133,7 +135,7 @@ def write_outputs(path: str, outputs: Mapping[str, str]) -> None:
             out.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
 
 
-def outputs_for(result, sarif_path: str, json_path: str) -> dict[str, str]:
+def outputs_for(result, sarif_path: str, json_path: str, sbom_path: str = "") -> dict[str, str]:
     out = {
         "findings": str(len(result.findings)),
         "errors": str(result.count("error")),
@@ -145,6 +147,7 @@ def outputs_for(result, sarif_path: str, json_path: str) -> dict[str, str]:
         out[pid.lower()] = state(entry)
     out["sarif-path"] = sarif_path
     out["json-path"] = json_path
+    out["sbom-path"] = sbom_path
     return out
 
 
@@ -178,9 +181,7 @@ def run(env: Mapping[str, str]) -> int:
     config = load_with_overrides(
         root, config_file=config_file, select=inputs.select, ignore=inputs.ignore, fail_on=inputs.fail_on, flag="input "
     )
-    # Output files written by an earlier step into the scanned tree are not manifests, but keep
-    # them out of the walk all the same.
-    result = scan([target], config)
+    result = scan([target], config, keep_manifests=bool(inputs.sbom))
     context = ReportContext.for_scan(root, {**env, "GITHUB_WORKSPACE": str(workspace.root)})
 
     notices: list[str] = []
@@ -197,11 +198,16 @@ def run(env: Mapping[str, str]) -> int:
         sys.stdout.write(REPORTERS["text"](result, context))
     sarif_path = workspace.write(inputs.sarif, "sarif", REPORTERS["sarif"](result, context)) if inputs.sarif else ""
     json_path = workspace.write(inputs.json, "json", REPORTERS["json"](result, context)) if inputs.json else ""
+    sbom_path = ""
+    if inputs.sbom:
+        from hygiene import sbom
+
+        sbom_path = workspace.write(inputs.sbom, "sbom", sbom.render(sbom.build(result)))
     if inputs.summary and env.get("GITHUB_STEP_SUMMARY"):
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
             fh.write(REPORTERS["summary"](result, context))
     if env.get("GITHUB_OUTPUT"):
-        write_outputs(env["GITHUB_OUTPUT"], outputs_for(result, sarif_path, json_path))
+        write_outputs(env["GITHUB_OUTPUT"], outputs_for(result, sarif_path, json_path, sbom_path))
     sys.stdout.flush()
     return result.exit_code(config.fail_on)
 

@@ -81,6 +81,7 @@ def test_annotations_outputs_files_and_summary(runner, capsys):
         "gen-1": "not-assessed",
         "sarif-path": "reports/h.sarif",
         "json-path": "reports/h.json",
+        "sbom-path": "",
     }
     sarif = json.loads((runner.workspace / "reports/h.sarif").read_text("utf-8"))
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in sarif["runs"][0]["results"]] == [
@@ -251,3 +252,12 @@ def test_only_changed_annotates_the_files_the_pull_request_changed(runner, capsy
     assert out.splitlines()[0] == (
         "::notice title=hygiene::only-changed: annotating every file, because the event is not a pull request."
     )
+
+
+def test_sbom_input_writes_the_sbom_and_sets_sbom_path(runner, capsys):
+    code, _, outputs, _ = runner(capsys, sbom="reports/sbom.cdx.json")
+    assert outputs["sbom-path"] == "reports/sbom.cdx.json"
+    doc = json.loads((runner.workspace / "reports/sbom.cdx.json").read_text("utf-8"))
+    assert doc["specVersion"] == "1.6"
+    assert sorted(c["bom-ref"] for c in doc["components"]) == ["pkg:pypi/click@8.1.7", "pkg:pypi/flask", "pkg:pypi/requests"]
+    assert code == 1  # the findings still decide the exit code
