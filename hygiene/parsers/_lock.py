@@ -4,10 +4,10 @@ would read them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from hygiene.model import Dependency, Location
+from hygiene.model import Dependency, Location, normalize_name
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import span_line, span_location
 
@@ -29,6 +29,23 @@ def iter_packages(
             raise ManifestError(f"[[{key}]] entry without a `name`", location.line or None)
         version = entry.get("version")
         yield (key, index), entry, name, version if isinstance(version, str) and version else None, location
+
+
+def requires(names: Iterable[Any], own: str | None = None) -> tuple[str, ...]:
+    """A lock entry's `Dependency.requires`: the names it depends on as PEP 503 keys, sorted,
+    without repeats and without the entry's own name (uv's recursive extras, pdm's
+    ``name[extra]`` entries requiring the plain package: not an edge to another package)."""
+    own_key = normalize_name(own) if own else None
+    keys = {normalize_name(n) for n in names if isinstance(n, str) and n.strip()}
+    return tuple(sorted(k for k in keys if k and k != own_key))
+
+
+def table_names(value: Any) -> list[str]:
+    """The ``name`` of each table of an array (uv's and pylock's ``dependencies = [{name =
+    …}]``); nothing when it is not an array."""
+    if not isinstance(value, list):
+        return []
+    return [t["name"] for t in value if isinstance(t, dict) and isinstance(t.get("name"), str)]
 
 
 def vcs_url(scheme: str, url: str, ref: Any = None, subdirectory: Any = None) -> str:

@@ -18,6 +18,9 @@ them):
   where the lock does not record the spec).
 - yarn entries (v1 and berry) carry in ``extras`` the descriptors of their header
   (``is-number@^7.0.0``), which is what yarn matches package.json against.
+- ``requires`` (the graph the lock records) names packages as `name` does: the registry name,
+  scope included, and the real package of an alias (``ms`` for ``"my-ms": "npm:ms@2.1.2"``);
+  sorted, without repeats. Names only: which version of a name an edge reaches is not kept.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import base64
 import binascii
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -47,6 +51,8 @@ HOSTED = {
 }
 _HOSTED_DOMAINS = frozenset(HOSTED.values())
 _CODELOAD = re.compile(r"^/([^/]+)/([^/]+)/(?:tar\.gz|zip|legacy\.tar\.gz)/([0-9a-fA-F]{40})/?$")
+# What npm accepts as a package name (validate-npm-package-name, old upper-case names too).
+_PACKAGE_NAME = re.compile(r"(?:@[A-Za-z0-9~-][A-Za-z0-9._~-]*/)?[A-Za-z0-9~-][A-Za-z0-9._~-]*")
 
 
 
@@ -74,6 +80,28 @@ def alias_target(name: str, spec: str) -> tuple[str, str]:
         if real:
             return real, rng
     return name, spec
+
+
+def is_package_name(name: str) -> bool:
+    return _PACKAGE_NAME.fullmatch(name) is not None
+
+
+def dependency_name(name: str, spec: Any, *, protocol: bool = False) -> str:
+    """The package a dependency map's ``name: spec`` installs: ``ms`` for the alias
+    ``"my-ms": "npm:ms@2.1.2"``, else `name`. With `protocol` (yarn berry), ``npm:`` is also
+    the registry protocol of a plain range (``npm:^6.0.0``), so only ``npm:<name>@<range>`` is
+    an alias."""
+    if not isinstance(spec, str) or not spec.startswith("npm:"):
+        return name
+    real, rng = split_descriptor(spec[4:].strip())
+    if (rng or not protocol) and is_package_name(real):
+        return real
+    return name
+
+
+def requires(names: Iterable[Any]) -> tuple[str, ...]:
+    """A lock entry's `Dependency.requires`: the names, sorted, without repeats."""
+    return tuple(sorted({n for n in names if isinstance(n, str) and n}))
 
 
 def integrity_hashes(value: Any) -> tuple[str, ...]:

@@ -12,6 +12,12 @@ Version 1 (npm 5 and 6) nests ``dependencies`` objects keyed by name instead; an
 ``version`` is the version, ``npm:<name>@<version>`` for an alias, or the resolved git URL or
 ``file:`` path.
 
+The graph (`requires`): in versions 2 and 3, each entry's ``dependencies``,
+``optionalDependencies`` and ``peerDependencies`` (and the ``devDependencies`` of the project,
+workspace and ``file:`` folder entries, which npm installs too); a link has its target's. In
+version 1, each entry's ``requires``; the project's own direct dependencies are not recorded
+(None).
+
 Each package becomes a `Dependency` at its key's line, with ``text`` = the install path
 (``node_modules/…``). Bundled packages (``inBundle``/``bundled``) come inside their parent's
 tarball and have no integrity of their own: their ``group`` is ``"bundled"``.
@@ -33,8 +39,10 @@ from hygiene.parsers._npm import (
     ECOSYSTEM,
     alias_target,
     classify_resolved,
+    dependency_name,
     folder_key,
     integrity_hashes,
+    requires,
 )
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import (
@@ -46,6 +54,7 @@ from hygiene.parsers.locate import (
 )
 
 _SECTIONS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+_GRAPH = ("dependencies", "optionalDependencies", "peerDependencies")
 _SUPPORTED = (1, 2, 3)
 Spans = dict[KeyPath, tuple[int, int]]
 
@@ -101,6 +110,11 @@ def _install_name(key: str) -> str | None:
 
 def _packages(path: str, packages: dict[str, Any], spans: Spans, errors: list[ScanError]) -> list[Dependency]:
     out: list[Dependency] = []
+    graph = {
+        key: _edges(entry, _SECTIONS if _install_name(key) is None else _GRAPH)
+        for key, entry in packages.items()
+        if isinstance(entry, dict)
+    }
     for key, entry in packages.items():
         location = span_location(path, spans, ("packages", key))
         if not isinstance(entry, dict):
@@ -112,6 +126,7 @@ def _packages(path: str, packages: dict[str, Any], spans: Spans, errors: list[Sc
         resolved = entry.get("resolved") if isinstance(entry.get("resolved"), str) else None
         group = "dev" if entry.get("dev") is True else None
         fields: dict[str, Any] = {"source": SourceKind.REGISTRY}
+        edges: tuple[str, ...] | None = graph[key]
         if installed_as is None:  # the project itself, a workspace or a file: directory
             fields = {
                 "source": SourceKind.VIRTUAL,
@@ -120,6 +135,7 @@ def _packages(path: str, packages: dict[str, Any], spans: Spans, errors: list[Sc
             }
         elif entry.get("link") is True:
             fields = {"source": SourceKind.PATH, "url": resolved}
+            edges = graph.get(resolved) if resolved else None  # the folder it links to
         elif resolved:
             fields = _resolved(resolved, version)
             version = fields.pop("version")
@@ -135,10 +151,21 @@ def _packages(path: str, packages: dict[str, Any], spans: Spans, errors: list[Sc
                 hashes=integrity_hashes(entry.get("integrity")),
                 group=group,
                 text=key,
+                requires=edges,
                 **fields,
             )
         )
     return out
+
+
+def _edges(entry: dict[str, Any], sections: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of the packages an entry's dependency `sections` name."""
+    names: list[str] = []
+    for section in sections:
+        deps = entry.get(section)
+        if isinstance(deps, dict):
+            names += [dependency_name(n, spec) for n, spec in deps.items()]
+    return requires(names)
 
 
 def _resolved(resolved: str, version: str | None) -> dict[str, Any]:
@@ -181,6 +208,7 @@ def _v1_root(path: str, doc: dict[str, Any], spans: Spans) -> Dependency:
         url=".",
         extras=names,
         text="",
+        requires=None,  # which of `names` the project itself requires is not recorded
     )
 
 
@@ -238,5 +266,6 @@ def _legacy_entry(name: str, entry: dict[str, Any], location: Location, install_
         hashes=integrity_hashes(entry.get("integrity")),
         group=group,
         text=install_path,
+        requires=_edges(entry, ("requires",)),
         **fields,
     )

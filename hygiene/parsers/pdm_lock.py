@@ -5,14 +5,20 @@ Each ``[[package]]`` lists its artifacts in ``files = [{file = "…", hash = "sh
 (or ``hg``/``svn``/``bzr``) with the resolved ``revision`` and the requested ``ref``; a
 direct archive ``url``; a local one ``path`` (with ``editable = true`` for a development
 install). ``groups`` (4.4+) names the dependency groups that pull the package in.
+
+The graph: ``dependencies = ["idna>=2.5", "PySocks!=1.5.7; extra == \"socks\"", "-e
+file:///${PROJECT_ROOT}/libs/x#egg=x"]``, requirement strings; `requires` is their names.
+An entry for a package with extras (``extras = ["socks"]``) requires the plain package, which is
+no edge to another package and is left out. PDM records no entry for the project itself.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, SourceKind
-from hygiene.parsers._lock import file_url, iter_packages, locked, vcs_url
+from hygiene.parsers._lock import file_url, iter_packages, locked, requires, vcs_url
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import (
     load_toml,
@@ -27,6 +33,8 @@ from hygiene.parsers.locate import (
 from hygiene.urls import is_remote
 
 _VCS = ("git", "hg", "svn", "bzr")
+_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(.?)")
+_EGG = re.compile(r"[#&]egg=([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 
 
 def parse(path: str, text: str) -> Manifest:
@@ -68,6 +76,7 @@ def parse(path: str, text: str) -> Manifest:
                 editable=entry.get("editable") is True,
                 extras=strings_in(entry.get("extras")),
                 group=_group(entry.get("groups")),
+                requires=requires(map(_requirement_name, strings_in(entry.get("dependencies"))), name),
             )
         )
 
@@ -88,6 +97,18 @@ def _vcs_url(vcs: str, entry: dict[str, Any]) -> str:
     """A pip-style ``git+<url>@<revision>``: the commit PDM resolved, else the requested
     ``ref``."""
     return vcs_url(vcs, entry[vcs], entry.get("revision") or entry.get("ref"), entry.get("subdirectory"))
+
+
+def _requirement_name(requirement: str) -> str | None:
+    """The name a requirement string names: ``name[extra]>=1; marker``, ``name @ url``, or an
+    editable / bare URL with an ``#egg=name`` fragment."""
+    text = requirement.strip()
+    if not text.startswith("-e"):
+        m = _NAME.match(text)
+        if m and m.group(2) != ":":  # not the scheme of a bare URL
+            return m.group(1)
+    egg = _EGG.search(text)
+    return egg.group(1) if egg else None
 
 
 def _group(groups: Any) -> str | None:

@@ -7,7 +7,8 @@ the Pipfile names), keyed by name::
 
 A VCS entry has ``git`` (or ``hg``/``svn``/``bzr``) and the resolved ``ref``; a local one
 ``path`` (often ``editable``); a direct archive ``file``. ``_meta`` records the Pipfile's hash
-and the indexes (``sources``) with their ``verify_ssl`` flag.
+and the indexes (``sources``) with their ``verify_ssl`` flag. It records no dependency graph:
+every entry's `requires` is None.
 """
 
 from __future__ import annotations

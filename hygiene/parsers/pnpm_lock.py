@@ -14,6 +14,14 @@ it resolved to. ``packages`` has one entry per resolved package, keyed
 - ``{type: directory, directory}``: a local folder.
 
 v5 and v6 mark ``dev: true`` packages; v9 keeps that in ``snapshots`` no more.
+
+The graph (`requires`): v9 moved each package's resolved ``dependencies`` and
+``optionalDependencies`` to ``snapshots``, one per peer-dependency context
+(``name@1.0.0(peer@2.0.0)``): a package requires what any of its snapshots does. v5 and v6 keep
+them in the ``packages`` entry. An importer requires what it declares (``dependencies``,
+``devDependencies``, ``optionalDependencies``). Resolved peers are in ``dependencies``;
+``peerDependencies`` (ranges) and ``transitivePeerDependencies`` are not edges of the entry. An
+alias (``my-ms: ms@2.1.2``, ``/ms@2.1.2``, ``/ms/2.1.2``) is an edge to the real package.
 """
 
 from __future__ import annotations
@@ -35,12 +43,15 @@ from hygiene.parsers._npm import (
     folder_key,
     integrity_hashes,
     is_full_commit,
+    is_package_name,
+    requires,
     split_descriptor,
 )
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.yamlnodes import YamlMap, load_yaml_mapping
 
 _SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
+_GRAPH = ("dependencies", "optionalDependencies")
 _PLAIN_VERSION = re.compile(r"^[0-9][0-9A-Za-z.+-]*$")
 _LOCKFILE_VERSION = re.compile(r"^(\d+)(?:\.\d+)?$")
 
@@ -49,7 +60,8 @@ def parse(path: str, text: str) -> Manifest:
     doc = load_yaml_mapping(text, "pnpm-lock.yaml")
     major = _major(doc)
     errors: list[ScanError] = []
-    dependencies = _importers(path, doc)
+    dependencies = _importers(path, doc, major)
+    snapshots = _snapshots(doc, major) if major >= 9 else None
     packages = doc.get("packages")
     if packages is not None:
         if not isinstance(packages, YamlMap):
@@ -59,7 +71,11 @@ def parse(path: str, text: str) -> Manifest:
             if not isinstance(entry, YamlMap):
                 errors.append(ScanError(path, f"`packages` entry `{key}` must be a mapping", first or None))
                 continue
-            dependencies.append(_package(key, entry, Location(path, first, last), major))
+            if major < 9:
+                edges: tuple[str, ...] | None = _edges(entry, _GRAPH, major)
+            else:  # None without `snapshots`: the lock then records no graph
+                edges = snapshots.get(key.split("(", 1)[0]) if snapshots is not None else None
+            dependencies.append(_package(key, entry, Location(path, first, last), major, edges))
     return Manifest(
         path=path,
         kind=ManifestKind.PNPM_LOCK,
@@ -84,22 +100,22 @@ def _major(doc: YamlMap) -> int:
 # -- importers ---------------------------------------------------------------------------------
 
 
-def _importers(path: str, doc: YamlMap) -> list[Dependency]:
+def _importers(path: str, doc: YamlMap, major: int) -> list[Dependency]:
     importers = doc.get("importers")
     if importers is None:
         present = [k for k in ("specifiers", *_SECTIONS) if k in doc]
         line = min((doc.span(k)[0] for k in present), default=doc.span("lockfileVersion")[0] or 1)
-        return [_importer(".", doc, Location(path, line))]
+        return [_importer(".", doc, Location(path, line), major)]
     if not isinstance(importers, YamlMap):
         raise ManifestError("`importers` must be a mapping", doc.span("importers")[0] or None)
     out = []
     for key, value in importers.items():
         first, last = importers.span(key)
-        out.append(_importer(key, value if isinstance(value, dict) else {}, Location(path, first, last)))
+        out.append(_importer(key, value if isinstance(value, dict) else {}, Location(path, first, last), major))
     return out
 
 
-def _importer(key: str, importer: dict[str, Any], location: Location) -> Dependency:
+def _importer(key: str, importer: dict[str, Any], location: Location, major: int) -> Dependency:
     specifiers = importer.get("specifiers")
     specifiers = specifiers if isinstance(specifiers, dict) else {}
     declared: list[str] = []
@@ -120,7 +136,54 @@ def _importer(key: str, importer: dict[str, Any], location: Location) -> Depende
         url=folder_key(key),
         extras=tuple(dict.fromkeys(declared)),
         text=key,
+        requires=_edges(importer, _SECTIONS, major),
     )
+
+
+# -- the graph ---------------------------------------------------------------------------------
+
+
+def _edges(entry: dict[str, Any], sections: tuple[str, ...], major: int) -> tuple[str, ...]:
+    """The names of the packages the dependency maps `sections` of an entry name."""
+    names: list[str] = []
+    for section in sections:
+        deps = entry.get(section)
+        if isinstance(deps, dict):
+            names += [_real_name(n, v, major) for n, v in deps.items()]
+    return requires(names)
+
+
+def _real_name(name: str, value: Any, major: int) -> str:
+    """The package a ``name: <version>`` edge reaches: the real package of an alias
+    (``ms@2.1.2`` in v9, ``/ms@2.1.2`` in v6, ``/ms/2.1.2`` in v5), else `name`."""
+    if isinstance(value, dict):  # v6 and v9 importers: {specifier, version}
+        value = value.get("version")
+    if not isinstance(value, str):
+        return name
+    value = value.strip()
+    if major < 6:
+        if not value.startswith("/"):
+            return name
+        real = _key_name_version(value, major)[0]
+    else:
+        real, rest = split_descriptor(value.removeprefix("/").split("(", 1)[0])
+        if not rest:
+            return name
+    return real if real and is_package_name(real) else name
+
+
+def _snapshots(doc: YamlMap, major: int) -> dict[str, tuple[str, ...]] | None:
+    """v9: what each ``packages`` key requires, from its ``snapshots`` (the key without the
+    peer-dependency suffixes); None when the lock has no ``snapshots``."""
+    snapshots = doc.get("snapshots")
+    if not isinstance(snapshots, dict):
+        return None
+    names: dict[str, set[str]] = {}
+    for key, entry in snapshots.items():
+        base = str(key).split("(", 1)[0]
+        edges = _edges(entry, _GRAPH, major) if isinstance(entry, dict) else ()
+        names.setdefault(base, set()).update(edges)
+    return {key: requires(found) for key, found in names.items()}
 
 
 # -- packages ----------------------------------------------------------------------------------
@@ -145,7 +208,9 @@ def _key_name_version(key: str, major: int) -> tuple[str | None, str | None]:
     return name, rest if _PLAIN_VERSION.match(rest) else None
 
 
-def _package(key: str, entry: YamlMap, location: Location, major: int) -> Dependency:
+def _package(
+    key: str, entry: YamlMap, location: Location, major: int, edges: tuple[str, ...] | None
+) -> Dependency:
     name, version = _key_name_version(key, major)
     if isinstance(entry.get("name"), str) and entry["name"]:
         name = entry["name"]
@@ -184,5 +249,6 @@ def _package(key: str, entry: YamlMap, location: Location, major: int) -> Depend
         hashes=integrity_hashes(resolution.get("integrity")),
         group="dev" if entry.get("dev") is True else None,
         text=key,
+        requires=edges,
         **fields,
     )

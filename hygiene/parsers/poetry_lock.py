@@ -6,6 +6,11 @@ package name (``requests = [{file = "…", hash = "sha256:…"}]``); 2.x moved t
 ``[package.source]`` table whose ``type`` is ``git``, ``url``, ``directory``, ``file`` or an
 index (``legacy``, ``explicit``, ``supplemental``, ``primary``). Groups are ``category``
 (``"main"``/``"dev"``) in 1.x and ``groups = [...]`` in 2.1.
+
+The graph: ``[package.dependencies]`` keyed by name (the value a constraint, a table with
+``optional``/``markers``/``extras``, or an array of them). `requires` is every key, optional
+ones included: the lock does not say which extras of a package are in use. Poetry records no
+entry for the project itself.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from hygiene.model import (
     SourceKind,
     normalize_name,
 )
-from hygiene.parsers._lock import file_url, iter_packages, locked, vcs_url
+from hygiene.parsers._lock import file_url, iter_packages, locked, requires, vcs_url
 from hygiene.parsers.base import ManifestError
 from hygiene.parsers.locate import (
     load_toml,
@@ -85,6 +90,7 @@ def parse(path: str, text: str) -> Manifest:
                 url=url,
                 editable=editable,
                 group=_group(entry),
+                requires=_requires(entry, name),
             )
         )
 
@@ -119,6 +125,11 @@ def _vcs_url(source: dict[str, Any]) -> str | None:
     if not isinstance(url, str) or not url:
         return None
     return vcs_url("git", url, source.get("resolved_reference") or source.get("reference"), source.get("subdirectory"))
+
+
+def _requires(entry: dict[str, Any], name: str) -> tuple[str, ...]:
+    deps = entry.get("dependencies")
+    return requires(deps if isinstance(deps, dict) else (), name)
 
 
 def _group(entry: dict[str, Any]) -> str | None:

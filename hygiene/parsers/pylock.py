@@ -4,6 +4,10 @@ Each ``[[packages]]`` entry has exactly one source: an index (``index`` plus ``s
 ``wheels``), ``vcs = {type, url|path, requested-revision, commit-id}``,
 ``directory = {path, editable}`` or ``archive = {url|path, hashes}``. Hashes are tables keyed
 by algorithm (``hashes = {sha256 = "…"}``).
+
+The graph is optional in PEP 751: ``dependencies = [{name = "idna"}, …]`` (each table
+identifies another ``[[packages]]`` entry). `requires` is their names; None for an entry
+without the key, since the lock then does not say.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
-from hygiene.parsers._lock import iter_packages, locked
+from hygiene.parsers._lock import iter_packages, locked, requires, table_names
 from hygiene.parsers.locate import (
     load_toml,
     normalize_hash,
@@ -76,6 +80,7 @@ def parse(path: str, text: str) -> Manifest:
                 artifact_urls=urls,
                 editable=editable,
                 marker=marker,
+                requires=_requires(entry, name),
             )
         )
     return Manifest(
@@ -84,6 +89,11 @@ def parse(path: str, text: str) -> Manifest:
         dependencies=tuple(dependencies),
         settings=tuple(settings),
     )
+
+
+def _requires(entry: dict[str, Any], name: str) -> tuple[str, ...] | None:
+    deps = entry.get("dependencies")
+    return requires(table_names(deps), name) if isinstance(deps, list) else None
 
 
 def _table(value: Any) -> dict[str, Any]:

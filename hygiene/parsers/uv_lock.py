@@ -6,6 +6,11 @@ and the artifacts it may install from in ``sdist = {url, hash, size}`` and
 ``wheels = [{url, hash, size}]``. A git source is written with the resolved commit as its
 fragment (``https://github.com/a/b?rev=main#<sha>``); a direct URL source keeps the URL in
 ``source`` and only the hash in ``sdist``/``wheels``.
+
+The graph: ``dependencies = [{ name = "idna" }, …]`` and, per extra and per dependency group,
+``[package.optional-dependencies]`` and ``[package.dev-dependencies]``. `requires` is every
+name of the three (markers and extras are not edges of their own); the project's own entry
+(``editable``/``virtual``) lists its direct dependencies the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
-from hygiene.parsers._lock import iter_packages, locked
+from hygiene.parsers._lock import iter_packages, locked, requires, table_names
 from hygiene.parsers.locate import (
     load_toml,
     normalize_hash,
@@ -74,6 +79,7 @@ def parse(path: str, text: str) -> Manifest:
                 url=url,
                 artifact_urls=urls,
                 editable=isinstance(entry.get("source"), dict) and "editable" in entry["source"],
+                requires=_requires(entry, name),
             )
         )
     return Manifest(
@@ -97,6 +103,18 @@ def _source(source: Any) -> tuple[SourceKind, str | None]:
         if scheme in _SOURCES:
             return _SOURCES[scheme], value or None
     return SourceKind.REGISTRY, None
+
+
+def _requires(entry: dict[str, Any], name: str) -> tuple[str, ...]:
+    """Every package the entry depends on: its ``dependencies``, and those of each extra
+    (``optional-dependencies``) and dependency group (``dev-dependencies``) the lock records."""
+    names = table_names(entry.get("dependencies"))
+    for key in ("optional-dependencies", "dev-dependencies"):
+        table = entry.get(key)
+        if isinstance(table, dict):
+            for group in table.values():
+                names += table_names(group)
+    return requires(names, name)
 
 
 def _urls(sdist: dict[str, Any], wheels: list[dict[str, Any]]) -> tuple[str, ...]:

@@ -19,6 +19,11 @@ Berry (a ``__metadata`` mapping first) keys each entry by its descriptors
 and a ``checksum``: the SHA-512 (hex, after the ``<cacheKey>/`` prefix) of the archive yarn
 stores, which it verifies on install. Berry records no download URL for registry packages: the
 registry is configured in ``.yarnrc.yml``. Workspace entries list what each workspace declares.
+
+The graph (`requires`): yarn 1's ``dependencies`` and ``optionalDependencies`` blocks; berry's
+``dependencies`` (optional ones included, marked in ``dependenciesMeta``) and
+``peerDependencies`` maps, for packages and workspaces alike (a workspace's ``dependencies``
+include its dev dependencies). yarn 1 records no entry for the project.
 """
 
 from __future__ import annotations
@@ -40,9 +45,11 @@ from hygiene.parsers._npm import (
     ECOSYSTEM,
     alias_target,
     classify_resolved,
+    dependency_name,
     folder_key,
     hex_hash,
     integrity_hashes,
+    requires,
     split_descriptor,
 )
 from hygiene.parsers.base import ManifestError
@@ -51,6 +58,8 @@ from hygiene.parsers.yamlnodes import YamlMap, load_yaml_mapping
 _BERRY = re.compile(r'^(?:__metadata|"__metadata"|\'__metadata\')\s*:', re.MULTILINE)
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _BARE_KEY = re.compile(r"[^\s:,\"]+")
+_V1_GRAPH = ("dependencies", "optionalDependencies")
+_BERRY_GRAPH = ("dependencies", "optionalDependencies", "peerDependencies")
 
 
 def parse(path: str, text: str) -> Manifest:
@@ -77,6 +86,8 @@ class _Entry:
         self.last = line
         self.patterns = patterns
         self.fields: dict[str, Any] = {}
+        self.section: dict[str, Any] | None = None  # the nested map being read
+        self.section_indent = 0
 
 
 def _v1(path: str, text: str) -> tuple[list[Dependency], list[ScanError]]:
@@ -112,8 +123,13 @@ def _v1(path: str, text: str) -> tuple[list[Dependency], list[ScanError]]:
         if field_indent == 0:
             field_indent = indent
         current.last = lineno
-        if indent > field_indent:
-            continue  # `dependencies:` and other nested maps: not needed
+        if indent > field_indent:  # a line of a nested map (`dependencies:`)
+            if current.section is not None:
+                current.section_indent = current.section_indent or indent
+                if indent == current.section_indent:
+                    _nested(current.section, stripped)
+            continue
+        current.section = None
         if indent < field_indent:
             errors.append(ScanError(path, "inconsistent indentation in yarn.lock", lineno))
             continue
@@ -122,6 +138,9 @@ def _v1(path: str, text: str) -> tuple[list[Dependency], list[ScanError]]:
             errors.append(ScanError(path, f"cannot read yarn.lock field: {_shorten(stripped)}", lineno))
             continue
         key, value = field
+        if value is None:
+            current.section, current.section_indent = {}, 0
+            value = current.section
         current.fields[key] = value
     if not entries and unreadable is not None:
         raise ManifestError("not a yarn lockfile: no entry could be read", unreadable)
@@ -204,6 +223,32 @@ def _field(text: str) -> tuple[str, Any] | None:
     return key, rest
 
 
+def _nested(section: dict[str, Any], text: str) -> None:
+    """A ``name "range"`` line of a nested map; a value yarn would not write still names the
+    key."""
+    field = _field(text)
+    if field is not None:
+        section[field[0]] = field[1]
+        return
+    m = _QUOTED.match(text) if text.startswith('"') else _BARE_KEY.match(text)
+    if m is not None:
+        try:
+            key = json.loads(m.group()) if text.startswith('"') else m.group()
+        except ValueError:
+            return
+        section[key] = None
+
+
+def _graph(fields: Any, sections: tuple[str, ...], *, protocol: bool) -> tuple[str, ...]:
+    """The names of the packages the dependency maps `sections` of an entry name."""
+    names: list[str] = []
+    for section in sections:
+        deps = fields.get(section)
+        if isinstance(deps, dict):
+            names += [dependency_name(n, spec, protocol=protocol) for n, spec in deps.items()]
+    return requires(names)
+
+
 def _v1_dependency(path: str, entry: _Entry) -> Dependency:
     install_name, spec = split_descriptor(entry.patterns[0])
     name, spec = alias_target(install_name, spec)
@@ -236,6 +281,7 @@ def _v1_dependency(path: str, entry: _Entry) -> Dependency:
         artifact_urls=artifact_urls,
         extras=tuple(entry.patterns),
         text=", ".join(entry.patterns),
+        requires=_graph(fields, _V1_GRAPH, protocol=False),
     )
 
 
@@ -300,6 +346,7 @@ def _berry_dependency(
         version=version,
         hashes=hashes,
         text=key,
+        requires=_graph(entry, _BERRY_GRAPH, protocol=True),
         **fields,
     )
 

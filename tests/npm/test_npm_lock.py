@@ -162,3 +162,91 @@ def test_unreadable_lock(text, line, reason):
         parse("package-lock.json", text)
     assert exc.value.line == line
     assert reason in exc.value.reason
+
+
+# -- the dependency graph (Dependency.requires) -----------------------------------------------
+
+
+def graph(m):
+    return [(d.text, d.requires) for d in m.dependencies]
+
+
+@pytest.mark.parametrize("variant", ["npm-v2", "npm-v3"])
+def test_requires_packages_format(variant):
+    assert graph(load(variant)) == [
+        # the project: every section (the dev `ms` and the alias `my-ms` → `ms` are one name;
+        # the peer `@types/ms` too)
+        ("", ("@isaacs/string-locale-compare", "@types/ms", "is-number", "is-odd", "ms")),
+        ("node_modules/@isaacs/string-locale-compare", ()),
+        ("node_modules/@types/ms", ()),
+        ("node_modules/is-number", ()),
+        ("node_modules/is-odd", ("is-number",)),
+        ("node_modules/is-odd/node_modules/is-number", ()),
+        ("node_modules/ms", ()),
+        ("node_modules/my-ms", ()),
+    ]
+
+
+def test_requires_version_1():
+    # the project's own direct dependencies are not recorded; each entry's `requires` is
+    assert graph(load("npm-v1")) == [
+        ("", None),
+        ("node_modules/@isaacs/string-locale-compare", ()),
+        ("node_modules/@types/ms", ()),
+        ("node_modules/is-number", ()),
+        ("node_modules/is-odd", ("is-number",)),
+        ("node_modules/is-odd/node_modules/is-number", ()),
+        ("node_modules/ms", ()),
+        ("node_modules/my-ms", ()),
+    ]
+
+
+def test_requires_workspaces_and_links():
+    assert graph(load("npm", "workspaces")) == [
+        ("", ("ms",)),  # a dev dependency of the root
+        ("node_modules/@fixture/a", ("@fixture/b", "is-number")),  # a link: its target's
+        ("node_modules/@fixture/b", ()),
+        ("node_modules/is-number", ()),
+        ("node_modules/ms", ()),
+        ("packages/a", ("@fixture/b", "is-number")),
+        ("packages/b", ()),
+    ]
+    assert graph(load("npm", "sources")) == [
+        ("", ("local-lib", "ms")),
+        ("lib", ()),
+        ("node_modules/local-lib", ()),
+        ("node_modules/ms", ()),
+    ]
+
+
+def test_requires_sections_and_aliases():
+    lock = {
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "p", "devDependencies": {"z-dev": "1"}, "dependencies": {"@s/b": "^1"}},
+            "node_modules/@s/b": {
+                "version": "1.0.0",
+                "dependencies": {"c": "^1", "my-c": "npm:c@^2", "@s/alias": "npm:@s/real@1"},
+                "optionalDependencies": {"fsevents": "^2"},
+                "peerDependencies": {"react": ">=17", "c": "^1"},
+                "devDependencies": {"never-installed": "1"},  # not an edge of an installed package
+            },
+            "node_modules/gone": {"link": True, "resolved": "missing/folder"},
+        },
+    }
+    m = parse("package-lock.json", json.dumps(lock))
+    assert graph(m) == [
+        ("", ("@s/b", "z-dev")),
+        ("node_modules/@s/b", ("@s/real", "c", "fsevents", "react")),
+        ("node_modules/gone", None),  # a link whose target the lock does not record
+    ]
+    v1 = {
+        "lockfileVersion": 1,
+        "dependencies": {
+            "a": {"version": "1.0.0", "requires": {"b": "^1", "my-b": "npm:b@2.0.0", "@s/c": "1"}},
+            "b": {"version": "1.0.0"},
+        },
+    }
+    assert graph(parse("package-lock.json", json.dumps(v1))) == [
+        ("", None), ("node_modules/a", ("@s/c", "b")), ("node_modules/b", ()),
+    ]

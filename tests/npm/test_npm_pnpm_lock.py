@@ -175,3 +175,131 @@ def test_a_few_aliases_are_read():
     text = "lockfileVersion: '9.0'\nx: &r {integrity: sha512-AAAA}\npackages:\n  a@1.0.0:\n    resolution: *r\n"
     pkg = parse("pnpm-lock.yaml", text).dependencies[1]
     assert pkg.hashes == ("sha512:000000",)
+
+
+# -- the dependency graph (Dependency.requires) -----------------------------------------------
+
+
+def graph(m):
+    return [(d.text, d.requires) for d in m.dependencies]
+
+
+@pytest.mark.parametrize(
+    ("variant", "keys"),
+    [
+        ("pnpm-v5", ["/@isaacs/string-locale-compare/1.1.0", "/is-number/6.0.0", "/is-number/7.0.0",
+                     "/is-odd/3.0.1", "/ms/2.1.2", "/ms/2.1.3"]),
+        ("pnpm-v6", ["/@isaacs/string-locale-compare@1.1.0", "/@types/ms@2.1.0", "/is-number@6.0.0",
+                     "/is-number@7.0.0", "/is-odd@3.0.1", "/ms@2.1.2", "/ms@2.1.3"]),
+        ("pnpm-v9", ["@isaacs/string-locale-compare@1.1.0", "@types/ms@2.1.0", "is-number@6.0.0",
+                     "is-number@7.0.0", "is-odd@3.0.1", "ms@2.1.2", "ms@2.1.3"]),
+    ],
+)
+def test_requires_fixtures(variant, keys):
+    m = load("app", variant)
+    # the importer: dependencies, dev and optional ones (the alias `my-ms` is the package `ms`);
+    # pnpm 7 did not install the peer @types/ms
+    direct = ("@isaacs/string-locale-compare", "@types/ms", "is-number", "is-odd", "ms")
+    if variant == "pnpm-v5":
+        direct = tuple(n for n in direct if n != "@types/ms")
+    assert graph(m) == [(".", direct)] + [
+        (key, ("is-number",) if "is-odd" in key else ()) for key in keys
+    ]
+
+
+def test_requires_workspaces_and_sources():
+    assert graph(load("workspaces", "pnpm")) == [
+        (".", ("ms",)),
+        ("packages/a", ("@fixture/b", "is-number")),  # `link:../b` is the package @fixture/b
+        ("packages/b", ()),
+        ("is-number@7.0.0", ()),
+        ("ms@2.1.3", ()),
+    ]
+    assert graph(load("sources", "pnpm")) == [
+        (".", ("local-lib", "ms")), ("local-lib@file:lib", ()), ("ms@2.1.3", ()),
+    ]
+
+
+def test_requires_v9_snapshots_peer_contexts_and_aliases():
+    text = """lockfileVersion: '9.0'
+importers:
+  .:
+    dependencies:
+      react-x:
+        specifier: ^1.0.0
+        version: 1.0.0(react@18.2.0)
+      my-ms:
+        specifier: npm:ms@2.1.2
+        version: ms@2.1.2
+packages:
+  react-x@1.0.0:
+    resolution: {integrity: sha512-AAAA}
+    peerDependencies:
+      react: '>=17'
+      react-dom: '*'
+  react@17.0.2:
+    resolution: {integrity: sha512-AAAA}
+  orphan@1.0.0:
+    resolution: {integrity: sha512-AAAA}
+snapshots:
+  react-x@1.0.0(react@17.0.2):
+    dependencies:
+      react: 17.0.2
+      '@s/helper': 1.0.0
+    transitivePeerDependencies:
+      - react-dom
+  react-x@1.0.0(react@18.2.0):
+    dependencies:
+      react: 18.2.0
+      my-ms: ms@2.1.2
+    optionalDependencies:
+      fsevents: 2.3.3
+  react@17.0.2: {}
+"""
+    assert graph(parse("pnpm-lock.yaml", text)) == [
+        (".", ("ms", "react-x")),
+        # every peer context's dependencies; declared peer ranges and transitive peers are not edges
+        ("react-x@1.0.0", ("@s/helper", "fsevents", "ms", "react")),
+        ("react@17.0.2", ()),
+        ("orphan@1.0.0", None),  # no snapshot: the lock records no graph for it
+    ]
+    without_snapshots = text.split("snapshots:")[0]
+    assert [d.requires for d in parse("pnpm-lock.yaml", without_snapshots).dependencies][1:] == [None] * 3
+
+
+def test_requires_v5_and_v6_package_entries():
+    v6 = """lockfileVersion: '6.0'
+dependencies:
+  a:
+    specifier: ^1
+    version: 1.0.0(react@18.2.0)
+packages:
+  /a@1.0.0(react@18.2.0):
+    resolution: {integrity: sha512-AAAA}
+    peerDependencies:
+      react: '*'
+    dependencies:
+      react: 18.2.0
+      alias-b: /b@2.0.0
+      c: link:../c
+    optionalDependencies:
+      '@s/opt': 1.0.0
+"""
+    assert graph(parse("pnpm-lock.yaml", v6)) == [
+        (".", ("a",)), ("/a@1.0.0(react@18.2.0)", ("@s/opt", "b", "c", "react")),
+    ]
+    v5 = """lockfileVersion: 5.4
+specifiers:
+  alias-b: npm:b@2
+dependencies:
+  alias-b: /b/2.0.0
+packages:
+  /a/1.0.0_react@18.2.0:
+    resolution: {integrity: sha512-AAAA}
+    dependencies:
+      react: 18.2.0_x@1.0.0
+      alias-b: /b/2.0.0
+"""
+    assert graph(parse("pnpm-lock.yaml", v5)) == [
+        (".", ("b",)), ("/a/1.0.0_react@18.2.0", ("b", "react")),
+    ]

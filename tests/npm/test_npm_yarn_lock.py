@@ -184,3 +184,94 @@ def test_berry_unreadable(text, line):
     with pytest.raises(ManifestError) as exc:
         parse("yarn.lock", text)
     assert exc.value.line == line
+
+
+# -- the dependency graph (Dependency.requires) -----------------------------------------------
+
+
+def graph(m):
+    return [(d.text, d.requires) for d in m.dependencies]
+
+
+def test_requires_v1_fixtures():
+    assert graph(load("app", "yarn-v1")) == [
+        ("@isaacs/string-locale-compare@^1.1.0", ()),
+        ("is-number@^6.0.0", ()),
+        ("is-number@^7.0.0", ()),
+        ("is-odd@3.0.1", ("is-number",)),
+        ("ms@~2.1.3", ()),
+        ("my-ms@npm:ms@2.1.2", ()),
+    ]
+    # yarn 1 records no entry for the project or its workspaces
+    assert graph(load("workspaces", "yarn-v1")) == [("is-number@^7.0.0", ()), ("ms@2.1.3", ())]
+
+
+def test_requires_v1_nested_blocks():
+    text = (
+        "# yarn lockfile v1\n\n\n"
+        '"@babel/core@^7.0.0":\n'
+        '  version "7.1.2"\n'
+        '  resolved "https://registry.yarnpkg.com/@babel/core/-/core-7.1.2.tgz"\n'
+        "  dependencies:\n"
+        '    "@babel/code-frame" "^7.0.0"\n'
+        '    debug "^4.1.0"\n'
+        '    my-ms "npm:ms@2.1.2"\n'
+        '    semver "^5.4.1 || ^6"\n'
+        "  optionalDependencies:\n"
+        '    fsevents "^1.2.7"\n'
+        "  integrity sha512-AAAA\n"
+        "\n"
+        "debug@^4.1.0:\n"
+        '  version "4.1.0"\n'
+    )
+    m = parse("yarn.lock", text)
+    assert m.errors == ()
+    core, debug = m.dependencies
+    # the nested blocks do not lose the fields after them
+    assert core.version == "7.1.2" and core.hashes == ("sha512:000000",)
+    assert core.requires == ("@babel/code-frame", "debug", "fsevents", "ms", "semver")
+    assert debug.requires == ()
+
+
+def test_requires_berry_fixtures():
+    assert graph(load("app", "yarn-berry")) == [
+        ("@isaacs/string-locale-compare@npm:^1.1.0", ()),
+        # the workspace: its dependencies (dev ones included, the alias `my-ms` as `ms`) and peers
+        ("fixture-app@workspace:.", ("@isaacs/string-locale-compare", "@types/ms", "is-number", "is-odd", "ms")),
+        ("is-number@npm:^6.0.0", ()),
+        ("is-number@npm:^7.0.0", ()),
+        ("is-odd@npm:3.0.1", ("is-number",)),
+        ("ms@npm:~2.1.3", ()),
+        ("my-ms@npm:ms@2.1.2", ()),
+    ]
+    assert graph(load("workspaces", "yarn-berry")) == [
+        ("@fixture/a@workspace:packages/a", ("@fixture/b", "is-number")),
+        ("@fixture/b@npm:1.0.0, @fixture/b@workspace:packages/b", ()),
+        ("fixture-ws@workspace:.", ("ms",)),
+        ("is-number@npm:^7.0.0", ()),
+        ("ms@npm:2.1.3", ()),
+    ]
+    assert graph(load("sources", "yarn-berry"))[0] == ("fixture-sources@workspace:.", ("local-lib", "ms"))
+
+
+def test_requires_berry_protocols_and_peers():
+    text = (
+        "__metadata:\n  version: 8\n  cacheKey: 10c0\n\n"
+        '"react-dom@npm:^18.0.0":\n'
+        "  version: 18.2.0\n"
+        '  resolution: "react-dom@npm:18.2.0"\n'
+        "  dependencies:\n"
+        '    loose-envify: "npm:^1.1.0"\n'
+        '    scheduler: "npm:latest"\n'  # a tag, not an alias of a package `latest`
+        '    my-ms: "npm:ms@2.1.2"\n'
+        '    "@scope/x": "npm:@scope/real@^1"\n'
+        '    resolve: "patch:resolve@npm%3A^1.0.0#~builtin<compat/resolve>"\n'
+        "  peerDependencies:\n"
+        '    react: "npm:^18.2.0"\n'
+        "  peerDependenciesMeta:\n"
+        "    react:\n"
+        "      optional: true\n"
+        "  checksum: 10c0/abcd\n"
+    )
+    (dom,) = parse("yarn.lock", text).dependencies
+    assert dom.requires == ("@scope/real", "loose-envify", "ms", "react", "resolve", "scheduler")

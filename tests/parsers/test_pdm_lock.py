@@ -147,3 +147,43 @@ def test_a_field_of_the_wrong_type_is_a_manifest_error_or_ignored(field, value):
     else:
         (dep,) = manifest.dependencies
         assert dep.location == Location(PATH, 4, 16)
+
+
+# -- the dependency graph (Dependency.requires) -----------------------------------------------
+
+
+def test_requires_graph(deps):
+    assert deps["flask-ext"].requires == ("blinker", "click")
+    assert deps["click"].requires == ("colorama",)  # with a marker
+    # `requests[socks]` requires the plain `requests`: not an edge to another package
+    assert deps["requests"].requires == ("pysocks",)
+    assert deps["blinker"].requires == () and deps["localpkg"].requires == ()
+
+
+def test_requires_real_lock_leaves():
+    lock = Path(__file__).parent.parent / "data" / "lockhash" / "pdm-2.29-basic" / "pdm.lock"
+    manifest = parse(PATH, lock.read_text("utf-8"))
+    assert [(d.name, d.requires) for d in manifest.dependencies] == [("idna", ()), ("six", ())]
+
+
+def test_requires_from_requirement_strings():
+    text = """[metadata]
+groups = ["default"]
+lock_version = "4.5.0"
+
+[[package]]
+name = "app-deps"
+version = "1.0"
+dependencies = [
+    "Typing_Extensions>=4; python_version < \\"3.11\\"",
+    "uvicorn[standard]>=0.30",
+    "local-lib @ file:///${PROJECT_ROOT}/libs/local-lib",
+    "-e file:///${PROJECT_ROOT}/libs/Editable.Lib#egg=Editable.Lib",
+    "file:///${PROJECT_ROOT}/vendor/thing.tar.gz",
+    "attrs",
+    "attrs>=22",
+]
+"""
+    (dep,) = parse(PATH, text).dependencies
+    # names, normalised; a bare URL without an #egg= name names nothing
+    assert dep.requires == ("attrs", "editable-lib", "local-lib", "typing-extensions", "uvicorn")

@@ -147,3 +147,10 @@ def test_a_field_of_the_wrong_type_is_a_manifest_error_or_ignored(field, value):
     else:
         (dep,) = manifest.dependencies
         assert dep.location == Location(PATH, 4, 4)
+
+
+def test_requires_none_pipfile_lock_records_no_graph(manifest):
+    assert {d.requires for d in manifest.dependencies} == {None}
+    lock = Path(__file__).parent.parent / "data" / "lockhash" / "pipenv-2026-basic" / "Pipfile.lock"
+    real = parse(PATH, lock.read_text("utf-8"))
+    assert real.dependencies and {d.requires for d in real.dependencies} == {None}

@@ -185,3 +185,51 @@ def test_a_field_of_the_wrong_type_is_a_manifest_error_or_ignored(field, value):
     else:
         (dep,) = manifest.dependencies
         assert dep.location == Location(V1, 1, 9)
+
+
+# -- the dependency graph (Dependency.requires) -----------------------------------------------
+
+
+def test_requires_graph(v1, v2):
+    deps = by_name(v1)
+    # a constraint string and a table with markers alike; PEP 503 names (`Django`)
+    assert deps["requests"].requires == ("certifi", "charset-normalizer")
+    assert deps["django-extensions"].requires == ("django",)
+    assert deps["certifi"].requires == () and deps["mylib"].requires == ()
+    assert by_name(v2)["black"].requires == ("click", "mypy-extensions")
+    assert by_name(v2)["rich"].requires == ()
+
+
+@pytest.mark.parametrize("variant", ["poetry-1.8-legacy", "poetry-2.5-project-groups"])
+def test_requires_real_lock_leaves(variant):
+    lock = Path(__file__).parent.parent / "data" / "lockhash" / variant / "poetry.lock"
+    manifest = parse(V2, lock.read_text("utf-8"))
+    assert [(d.name, d.requires) for d in manifest.dependencies] == [("idna", ()), ("six", ())]
+
+
+def test_requires_includes_optional_and_multiple_constraint_dependencies():
+    text = """[[package]]
+name = "requests"
+version = "2.32.3"
+optional = false
+python-versions = ">=3.8"
+groups = ["main"]
+files = []
+
+[package.dependencies]
+certifi = ">=2017.4.17"
+charset-normalizer = ">=2,<4"
+PySocks = {version = ">=1.5.6,!=1.5.7", optional = true}
+urllib3 = [
+    {version = ">=1.21.1,<3", markers = "python_version >= \\"3.8\\""},
+    {version = "<2", markers = "python_version < \\"3.8\\""},
+]
+
+[metadata]
+lock-version = "2.1"
+python-versions = ">=3.9"
+content-hash = "0"
+"""
+    (dep,) = parse(V2, text).dependencies
+    # every name the lock records, optional ones too (which extras are in use is not recorded)
+    assert dep.requires == ("certifi", "charset-normalizer", "pysocks", "urllib3")

@@ -144,3 +144,40 @@ def test_a_field_of_the_wrong_type_is_a_manifest_error_or_ignored(field, value):
     else:
         (dep,) = manifest.dependencies
         assert dep.location.line == 3
+
+
+# -- the dependency graph (Dependency.requires) -----------------------------------------------
+
+
+def test_requires_none_when_the_lock_records_no_graph(manifest):
+    assert [d.requires for d in manifest.dependencies] == [None] * 8
+
+
+def test_requires_from_dependencies_tables():
+    text = """lock-version = "1.0"
+created-by = "tool"
+
+[[packages]]
+name = "myproject"
+directory = { path = ".", editable = true }
+dependencies = [{ name = "Requests" }, { name = "attrs", version = "25.1.0" }]
+
+[[packages]]
+name = "requests"
+version = "2.32.3"
+dependencies = [{ name = "idna" }, { name = "charset_normalizer" }, { name = "idna" }]
+
+[[packages]]
+name = "idna"
+version = "3.7"
+dependencies = []
+
+[[packages]]
+name = "attrs"
+version = "25.1.0"
+"""
+    deps = {d.name: d for d in parse(PATH, text).dependencies}
+    assert deps["myproject"].requires == ("attrs", "requests")
+    assert deps["requests"].requires == ("charset-normalizer", "idna")
+    assert deps["idna"].requires == ()  # recorded as a leaf
+    assert deps["attrs"].requires is None  # the key is optional: not recorded

@@ -194,3 +194,43 @@ def test_a_field_of_the_wrong_type_is_a_manifest_error_or_ignored(field, value):
     else:
         (dep,) = manifest.dependencies
         assert dep.location == Location(PATH, 3, 8)
+
+
+# -- the dependency graph (Dependency.requires) -----------------------------------------------
+
+
+def test_requires_graph(deps):
+    # The project's own (editable) entry: its direct dependencies, its dev group's included.
+    assert deps["acme-app"].source is SourceKind.PATH
+    assert deps["acme-app"].requires == (
+        "acme-tools", "anyio", "charset-normalizer", "corp-auth", "flask", "httpx", "idna",
+        "legacy-tool", "localwheel", "nightly-build", "requests", "shared-lib", "six", "urllib3",
+    )
+    # a marker does not drop an edge; an extra's dependencies ([package.optional-dependencies])
+    # are edges too
+    assert deps["anyio"].requires == ("exceptiongroup", "idna", "sniffio", "trio")
+    assert deps["requests"].requires == ("charset-normalizer", "idna", "urllib3")
+    assert deps["flask"].requires == ("blinker", "click")
+    # leaves, the virtual workspace member included
+    assert deps["acme-tools"].source is SourceKind.VIRTUAL and deps["acme-tools"].requires == ()
+    assert deps["idna"].requires == () and deps["urllib3"].requires == ()
+
+
+def test_requires_normalised_sorted_without_self_references():
+    text = """version = 1
+[[package]]
+name = "Foo_Bar"
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [{ name = "Zope.Interface" }, { name = "attrs", marker = "sys_platform == 'win32'" }, { name = "attrs" }]
+
+[package.optional-dependencies]
+all = [{ name = "foo-bar", extra = ["fast"] }, { name = "Typing_Extensions" }]
+fast = [{ name = "uvloop" }]
+
+[package.dev-dependencies]
+test = [{ name = "pytest" }, { extra = ["x"] }]
+"""
+    (dep,) = parse(PATH, text).dependencies
+    # PEP 503 names, sorted, once each; the recursive extra `foo-bar[fast]` is no edge
+    assert dep.requires == ("attrs", "pytest", "typing-extensions", "uvloop", "zope-interface")
