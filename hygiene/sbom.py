@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from hygiene import __version__
-from hygiene.model import Dependency, Manifest, SourceKind, normalize_name
+from hygiene.model import Dependency, Manifest, ManifestKind, SourceKind, normalize_name
 
 if TYPE_CHECKING:
     from hygiene.pipeline import ScanResult
@@ -82,7 +82,8 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
     from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
     from cyclonedx.model.tool import ToolRepository
 
-    entries = _collect(result.manifests)
+    roots: set[str] = set()
+    entries = _collect(result.manifests, roots)
     root_name, root_version, commit = _project(result)
     root_ref = f"hygiene:project:{root_name}"
 
@@ -151,7 +152,7 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
         bom_ref=root_ref,
         properties=[Property(name="hygiene:git-commit", value=commit)] if commit else [],
     )
-    direct = _direct(entries)
+    direct = _direct(entries, roots)
     graph = [CdxDependency(ref=root.bom_ref, dependencies=[CdxDependency(ref=by_ref[r].bom_ref) for r in sorted(direct)])]
     for ref, entry in sorted(entries.items()):
         graph.append(
@@ -205,9 +206,10 @@ def render(bom, spec_version: str = "1.6", output_format: str = "json") -> str:
 # -- assembling ---------------------------------------------------------------------------
 
 
-def _collect(manifests) -> dict[str, _Entry]:
+def _collect(manifests, roots: set[str] | None = None) -> dict[str, _Entry]:
     """Components by purl. Pinned records first, so that abstract declarations can become
     occurrences of the version a lockfile pins."""
+    roots = set() if roots is None else roots
     entries: dict[str, _Entry] = {}
     pinned_by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
     later: list[tuple[Manifest, Dependency]] = []
@@ -241,31 +243,69 @@ def _collect(manifests) -> dict[str, _Entry]:
         entry.deps.append((manifest, dep))
         if dep.specifier:
             entry.constraints.add(dep.specifier)
-    # The graph: edges a lockfile records between its own entries.
+    # The graph: edges a lockfile records between its own entries. A name is resolved to the
+    # version the lockfile means: node's lookup (nested node_modules first) for package-lock,
+    # else the lock's only version of that name; an ambiguous name gets no edge rather than a
+    # wrong one.
     for manifest in manifests:
         if not manifest.is_lockfile:
             continue
-        local = {}
+        versions: dict[str, set[str]] = defaultdict(set)
+        by_key: dict[str, str] = {}
         for dep in manifest.dependencies:
             identity = _identity(dep)
             if identity and identity[2] is not None:
-                local[_key(identity[0], identity[1])] = _purl(*identity, dep)
+                purl = _purl(*identity, dep)
+                versions[_key(identity[0], identity[1])].add(purl)
+                by_key[dep.text] = purl
+        npm_tree = manifest.kind is ManifestKind.PACKAGE_LOCK
+
+        def resolve(dep: Dependency, name: str, ecosystem: str) -> str | None:
+            if npm_tree:
+                found = _node_lookup(by_key, dep.text, name)
+                if found:
+                    return found
+            candidates = versions.get(_key(ecosystem, name), set())
+            return next(iter(candidates)) if len(candidates) == 1 else None
+
         for dep in manifest.dependencies:
+            if dep.requires is None:
+                continue
+            ecosystem = dep.ecosystem
+            targets = {t for t in (resolve(dep, r, ecosystem) for r in dep.requires) if t}
+            if dep.source is SourceKind.VIRTUAL and dep.url in (None, "", "."):
+                roots.update(t for t in targets if t in entries)  # the project's own entry
+                continue
             identity = _identity(dep)
-            if dep.requires is None or identity is None or identity[2] is None:
+            if identity is None or identity[2] is None:
                 continue
             purl = _purl(*identity, dep)
             if purl in entries:
                 entries[purl].has_graph = True
-                entries[purl].requires.update(local[_key(identity[0], r)] for r in dep.requires if _key(identity[0], r) in local)
+                entries[purl].requires.update(t for t in targets if t in entries)
     return entries
 
 
-def _direct(entries: dict[str, _Entry]) -> set[str]:
-    """What the project depends on directly: whatever no other component requires, plus every
-    component declared outside a lockfile graph (requirements files, manifests, workflows)."""
+def _direct(entries: dict[str, _Entry], roots: set[str]) -> set[str]:
+    """What the project depends on directly: what a lockfile's own project entry requires,
+    whatever no other component requires, and every component declared outside a lockfile
+    graph (requirements files, manifests, workflows, images)."""
     required = {r for e in entries.values() for r in e.requires}
-    return {ref for ref, e in entries.items() if ref not in required or not e.has_graph}
+    return set(roots) | {ref for ref, e in entries.items() if ref not in required or not e.has_graph}
+
+
+def _node_lookup(by_key: dict[str, str], key: str, name: str) -> str | None:
+    """Where node finds `name` from the package at `key` (`node_modules/a/node_modules/b`):
+    its own nested node_modules, then each enclosing one, up to the top."""
+    here = key
+    while True:
+        candidate = f"{here}/node_modules/{name}" if here else f"node_modules/{name}"
+        if candidate in by_key:
+            return by_key[candidate]
+        if not here:
+            return None
+        cut = here.rfind("node_modules/")
+        here = here[:cut].rstrip("/") if cut > 0 else ""
 
 
 def _identity(dep: Dependency) -> tuple[str, str, str | None] | None:

@@ -228,3 +228,43 @@ def test_xml_output(tmp_path):
     root = ET.parse(out).getroot()
     assert root.tag == "{http://cyclonedx.org/schema/bom/1.6}bom"
     assert len(root.find("{http://cyclonedx.org/schema/bom/1.6}components")) == 17
+
+
+def test_npm_graph_follows_node_resolution(tmp_path):
+    repo = tmp_path / "app"
+    repo.mkdir()
+    shutil.copy(NPM / "package.json", repo / "package.json")
+    shutil.copy(NPM / "npm-v3" / "package-lock.json", repo / "package-lock.json")
+    doc = sbom(repo, tmp_path)
+    graph = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    # is-odd 3.0.1 has its own nested is-number 6.0.0; the top-level one is 7.0.0.
+    assert graph["pkg:npm/is-odd@3.0.1"] == ["pkg:npm/is-number@6.0.0"]
+    assert graph["pkg:npm/is-number@6.0.0"] == [] and graph["pkg:npm/is-number@7.0.0"] == []
+    root = graph[doc["metadata"]["component"]["bom-ref"]]
+    assert {"pkg:npm/is-odd@3.0.1", "pkg:npm/is-number@7.0.0", "pkg:npm/ms@2.1.3"} <= set(root)
+    assert "pkg:npm/is-number@6.0.0" not in root  # reached through is-odd only
+
+
+def test_uv_lock_graph_and_the_projects_direct_dependencies(tmp_path):
+    doc = sbom(EXAMPLE, tmp_path)
+    graph = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    root = graph[doc["metadata"]["component"]["bom-ref"]]
+    # worker/uv.lock's own project entry requires celery and redis.
+    assert {"pkg:pypi/celery@5.4.0", "pkg:pypi/redis@5.0.8"} <= set(root)
+    assert graph["pkg:pypi/celery@5.4.0"] == []  # the fixture lock records celery as a leaf
+
+
+def test_poetry_lock_edges(tmp_path):
+    repo = tmp_path / "p"
+    repo.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "locks" / "poetry-1.1" / "poetry.lock", repo / "poetry.lock")
+    doc = sbom(repo, tmp_path)
+    graph = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    requests = next(ref for ref in graph if ref.startswith("pkg:pypi/requests@"))
+    # requests requires certifi and charset-normalizer; this trimmed lock has no entry for the
+    # latter (nor for django), and an edge to nothing is dropped rather than invented.
+    assert graph[requests] == ["pkg:pypi/certifi@2021.10.8"]
+    django_ext = next(ref for ref in graph if ref.startswith("pkg:pypi/django-extensions@"))
+    assert graph[django_ext] == []
+    for deps in graph.values():
+        assert set(deps) <= set(graph)  # every edge points at a component of the SBOM
