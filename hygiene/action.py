@@ -183,6 +183,12 @@ def run(env: Mapping[str, str]) -> int:
     )
     result = scan([target], config, keep_manifests=bool(inputs.sbom))
     context = ReportContext.for_scan(root, {**env, "GITHUB_WORKSPACE": str(workspace.root)})
+    sbom_path = ""
+    if inputs.sbom:
+        from hygiene import sbom
+
+        sbom_path = workspace.write(inputs.sbom, "sbom", sbom.render(sbom.build(result)))
+        result = sbom.with_incomplete(result)  # HY301: what the SBOM could not record exactly
 
     notices: list[str] = []
     if inputs.only_changed:
@@ -198,11 +204,6 @@ def run(env: Mapping[str, str]) -> int:
         sys.stdout.write(REPORTERS["text"](result, context))
     sarif_path = workspace.write(inputs.sarif, "sarif", REPORTERS["sarif"](result, context)) if inputs.sarif else ""
     json_path = workspace.write(inputs.json, "json", REPORTERS["json"](result, context)) if inputs.json else ""
-    sbom_path = ""
-    if inputs.sbom:
-        from hygiene import sbom
-
-        sbom_path = workspace.write(inputs.sbom, "sbom", sbom.render(sbom.build(result)))
     if inputs.summary and env.get("GITHUB_STEP_SUMMARY"):
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
             fh.write(REPORTERS["summary"](result, context))

@@ -128,6 +128,7 @@ def _scan(args: argparse.Namespace) -> int:
         from hygiene import sbom
 
         _write(args.sbom, sbom.render(sbom.build(result), "1.6", "json"), "--sbom")
+        result = sbom.with_incomplete(result)  # HY301: what the SBOM could not record exactly
     color = (
         args.format == "text"
         and not args.no_color

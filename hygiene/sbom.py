@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 
 from hygiene import __version__
 from hygiene.model import Dependency, Manifest, ManifestKind, SourceKind, normalize_name
+from hygiene.urls import vcs_ref
+from hygiene.versions import is_full_commit
 
 if TYPE_CHECKING:
     from hygiene.pipeline import ScanResult
@@ -191,6 +193,54 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
         ).hexdigest()
         bom.serial_number = uuid.UUID(digest[:32])
     return bom
+
+
+def incomplete(result: ScanResult) -> list:
+    """HY301 for each component the SBOM can only record without an exact version or without
+    a hash, at its first declaration. A commit-pinned VCS reference, a digest-pinned image and a
+    checksummed download are complete: the commit, digest or checksum is their identity."""
+    from hygiene.model import Finding
+
+    out = []
+    for entry in _collect(result.manifests).values():
+        hashed = any(d.hashes for _, d in entry.deps)
+        identified = entry.ecosystem in ("github-actions", "pre-commit") and any(d.version for _, d in entry.deps)
+        identified = identified or any(
+            d.source is SourceKind.VCS and is_full_commit(d.version or vcs_ref(d.url or "")) for _, d in entry.deps
+        )
+        identified = identified or (entry.ecosystem == "docker" and hashed)
+        if identified or (entry.version is not None and hashed):
+            continue
+        manifest, dep = min(entry.deps, key=lambda md: (md[0].path, md[1].location.line))
+        missing = "an exact version" if entry.version is None else "a hash"
+        out.append(
+            Finding(
+                "HY301",
+                f"`{entry.name}` is recorded in the SBOM without {missing} ({entry.purl})",
+                dep.location,
+                ecosystem=dep.ecosystem,
+                package=entry.name,
+                version_spec=dep.specifier or entry.version,
+            )
+        )
+    return out
+
+
+def with_incomplete(result: ScanResult) -> ScanResult:
+    """The scan result with the HY301 findings of its SBOM added (where the configuration
+    enables HY301 for the file), in report order."""
+    from dataclasses import replace
+
+    from hygiene.model import Severity
+
+    config = result.config
+    extra = [
+        replace(f, severity=config.severity_override("HY301") or Severity.NOTE)
+        for f in incomplete(result)
+        if config.is_enabled("HY301", f.location.path)
+    ]
+    findings = sorted((*result.findings, *extra), key=lambda f: (f.location.path, f.location.line, f.rule, f.message))
+    return replace(result, findings=tuple(findings))
 
 
 def render(bom, spec_version: str = "1.6", output_format: str = "json") -> str:

@@ -5,6 +5,7 @@ checks judge transports the same way."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from hygiene.model import SourceKind
 
@@ -33,3 +34,16 @@ def source_kind(url: str) -> SourceKind:
     if "+" in scheme and scheme.split("+", 1)[0] in _VCS_PREFIXES or scheme in _VCS_PREFIXES:
         return SourceKind.VCS
     return SourceKind.URL if is_remote(url) else SourceKind.PATH
+
+
+def vcs_ref(url: str) -> str | None:
+    """The revision a pip-style VCS URL asks for (``git+https://host/repo@REF#egg=x``)."""
+    base = url.split("#", 1)[0]
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    path = parts.path
+    if "@" in path:
+        return path.rsplit("@", 1)[1] or None
+    return None

@@ -261,3 +261,5 @@ def test_sbom_input_writes_the_sbom_and_sets_sbom_path(runner, capsys):
     assert doc["specVersion"] == "1.6"
     assert sorted(c["bom-ref"] for c in doc["components"]) == ["pkg:pypi/click@8.1.7", "pkg:pypi/flask", "pkg:pypi/requests"]
     assert code == 1  # the findings still decide the exit code
+    # HY301 notes: none of the three can be recorded with both an exact version and a hash.
+    assert (outputs["findings"], outputs["notes"]) == ("6", "3")

@@ -268,3 +268,33 @@ def test_poetry_lock_edges(tmp_path):
     assert graph[django_ext] == []
     for deps in graph.values():
         assert set(deps) <= set(graph)  # every edge points at a component of the SBOM
+
+
+def test_scan_with_sbom_reports_what_the_sbom_could_not_record_exactly(tmp_path):
+    repo = write_tree(
+        tmp_path / "r",
+        {
+            "requirements.txt": (
+                "flask>=3\n"  # no exact version
+                "click==8.1.7\n"  # no hash
+                "git+https://github.com/o/p@" + "a" * 40 + "#egg=p\n"  # a full commit is its identity
+                "git+https://github.com/o/q@main#egg=q\n"  # a branch is not
+            ),
+            "Dockerfile": f"FROM python:3.12@{DIGEST}\nFROM node:20\n",
+        },
+    )
+    out = tmp_path / "report.json"
+    run = run_cli("scan", str(repo), "--format", "json", "--output", str(out), "--sbom", str(tmp_path / "s.json"), "--fail-on", "never")
+    assert run.code == 0
+    report = json.loads(out.read_text("utf-8"))
+    hy301 = [(f["path"], f["line"], f["message"]) for f in report["findings"] if f["rule"] == "HY301"]
+    assert hy301 == [
+        ("Dockerfile", 2, "`node` is recorded in the SBOM without a hash (pkg:docker/library/node@20)"),
+        ("requirements.txt", 1, "`flask` is recorded in the SBOM without an exact version (pkg:pypi/flask)"),
+        ("requirements.txt", 2, "`click` is recorded in the SBOM without a hash (pkg:pypi/click@8.1.7)"),
+        ("requirements.txt", 4, "`q` is recorded in the SBOM without an exact version (pkg:pypi/q)"),
+    ]
+    assert {f["severity"] for f in report["findings"] if f["rule"] == "HY301"} == {"note"}
+    # Without --sbom there is no SBOM, and no HY301.
+    run = run_cli("scan", str(repo), "--format", "json", "--output", str(out), "--fail-on", "never")
+    assert not [f for f in json.loads(out.read_text("utf-8"))["findings"] if f["rule"] == "HY301"]

@@ -16,10 +16,9 @@ only by HY104.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from hygiene.checks.base import CheckContext
 from hygiene.model import (
@@ -32,12 +31,13 @@ from hygiene.model import (
     SourceKind,
 )
 from hygiene.parsers.requirements import is_archive
+from hygiene.urls import vcs_ref
+from hygiene.versions import is_full_commit
 
 REQUIREMENT_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS, ManifestKind.PIP_COMPILE_INPUT})
 PIP_HASH_ALGORITHMS = frozenset({"sha256", "sha384", "sha512"})
 _STRONG_FRAGMENTS = ("sha256", "sha384", "sha512")
 _ANY_FRAGMENTS = ("sha512", "sha384", "sha256", "sha224", "sha1", "md5")
-_COMMIT_RE = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 
 
 @dataclass
@@ -165,21 +165,6 @@ def fragment_hash(url: str | None, algorithms: tuple[str, ...] = _STRONG_FRAGMEN
     return None
 
 
-def vcs_ref(url: str) -> str | None:
-    """The revision a pip-style VCS URL asks for (``git+https://host/repo@REF#egg=x``)."""
-    base = url.split("#", 1)[0]
-    try:
-        parts = urlsplit(base)
-    except ValueError:
-        return None
-    path = parts.path
-    if "@" in path:
-        return path.rsplit("@", 1)[1] or None
-    return None
-
-
-def is_full_commit(ref: str | None) -> bool:
-    return bool(ref) and bool(_COMMIT_RE.match(ref.lower()))
 
 
 def _spec_text(dep: Dependency) -> str:
