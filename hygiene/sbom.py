@@ -121,6 +121,9 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
         properties += [Property(name="hygiene:constraint", value=c) for c in sorted(entry.constraints)]
         comments = sorted({d.comment for _, d in entry.deps if d.comment})
         properties += [Property(name="hygiene:ref-comment", value=c) for c in comments]
+        # Extras asked for, under the name cyclonedx-py uses, so consumers find them in one place.
+        extras = sorted({x for _, d in entry.deps if entry.ecosystem == "pypi" for x in d.extras})
+        properties += [Property(name="cdx:python:package:required-extra", value=x) for x in extras]
         occurrences = sorted({(m.path, d.location.line) for m, d in entry.deps})
         component = Component(
             name=entry.name,
@@ -384,7 +387,14 @@ def _purl(ecosystem: str, name: str, version: str | None, dep: Dependency) -> st
     from packageurl import PackageURL
 
     if ecosystem == "pypi":
-        return PackageURL(type="pypi", name=name, version=version).to_string()
+        # A direct URL or VCS requirement names where the code comes from: kept as the purl
+        # qualifier the purl specification defines for it.
+        qualifiers = None
+        if dep.source is SourceKind.VCS and dep.url:
+            qualifiers = {"vcs_url": dep.url.split("#", 1)[0]}
+        elif dep.source is SourceKind.URL and dep.url:
+            qualifiers = {"download_url": dep.url.split("#", 1)[0]}
+        return PackageURL(type="pypi", name=name, version=version, qualifiers=qualifiers).to_string()
     if ecosystem == "npm":
         namespace, _, short = name.rpartition("/") if name.startswith("@") else ("", "", name)
         return PackageURL(type="npm", namespace=namespace or None, name=short, version=version).to_string()

@@ -68,7 +68,7 @@ def test_example_components_purls_hashes_and_occurrences(tmp_path):
     doc = sbom(EXAMPLE, tmp_path)
     comps = components(doc)
     assert sorted(comps) == [
-        "pkg:pypi/black",
+        "pkg:pypi/black?vcs_url=git%2Bhttps://github.com/psf/black%40main",
         "pkg:pypi/celery@5.4.0",
         "pkg:pypi/certifi@2024.8.30",
         "pkg:pypi/charset-normalizer@3.3.2",
@@ -102,7 +102,7 @@ def test_example_components_purls_hashes_and_occurrences(tmp_path):
         "hygiene:pinned": ["false"],
     }
     assert occurrences(sentry) == [("worker/pyproject.toml", 8)]
-    black = comps["pkg:pypi/black"]
+    black = comps["pkg:pypi/black?vcs_url=git%2Bhttps://github.com/psf/black%40main"]
     assert black["externalReferences"] == [{"type": "vcs", "url": "git+https://github.com/psf/black@main"}]
 
 
@@ -292,9 +292,19 @@ def test_scan_with_sbom_reports_what_the_sbom_could_not_record_exactly(tmp_path)
         ("Dockerfile", 2, "`node` is recorded in the SBOM without a hash (pkg:docker/library/node@20)"),
         ("requirements.txt", 1, "`flask` is recorded in the SBOM without an exact version (pkg:pypi/flask)"),
         ("requirements.txt", 2, "`click` is recorded in the SBOM without a hash (pkg:pypi/click@8.1.7)"),
-        ("requirements.txt", 4, "`q` is recorded in the SBOM without an exact version (pkg:pypi/q)"),
+        (
+            "requirements.txt",
+            4,
+            "`q` is recorded in the SBOM without an exact version (pkg:pypi/q?vcs_url=git%2Bhttps://github.com/o/q%40main)",
+        ),
     ]
     assert {f["severity"] for f in report["findings"] if f["rule"] == "HY301"} == {"note"}
     # Without --sbom there is no SBOM, and no HY301.
     run = run_cli("scan", str(repo), "--format", "json", "--output", str(out), "--fail-on", "never")
     assert not [f for f in json.loads(out.read_text("utf-8"))["findings"] if f["rule"] == "HY301"]
+
+
+def test_extras_are_recorded_as_cyclonedx_py_records_them(tmp_path):
+    repo = write_tree(tmp_path / "r", {"requirements.txt": "requests[socks,security]==2.32.3\n"})
+    comps = components(sbom(repo, tmp_path))
+    assert props(comps["pkg:pypi/requests@2.32.3"])["cdx:python:package:required-extra"] == ["security", "socks"]
