@@ -1569,12 +1569,7 @@ class _Analyzer:
         # `uv sync`, `uv run`, `uv lock`: they install from uv.lock (HY108/HY109 judge it).
 
     def _uv_tool_install(self, wk, cmd, args) -> None:
-        opts, pos, _ = _scan(args, value_short=_UV_TOOL_SHORT, value_long=_UV_TOOL_VALUES)
-        specs = [v for o, v, _w in opts if o == "--from" and v] or [
-            w.text for w in pos[:1] if not w.unknown
-        ]
-        specs += [v for o, v, _w in opts if o in ("--with", "-w") and v]
-        bad = [s for s in specs if not (_exact_pep440(s) or _exact_at(s) or _req_kind(s) == "path")]
+        bad = _uv_tool_unpinned(args, stop_at_positional=False)
         if bad:
             self._add(
                 "HY112",
@@ -1587,14 +1582,7 @@ class _Analyzer:
     def _uv_tool_run(self, wk, cmd, args) -> None:
         # `uvx TOOL` fetches and runs the newest TOOL: like `pipx run`, pinned by an exact
         # version (`TOOL@1.2.3`, `--from TOOL==1.2.3`).
-        opts, pos, _ = _scan(
-            args, value_short=_UV_TOOL_SHORT, value_long=_UV_TOOL_VALUES, stop_at_positional=True
-        )
-        specs = [v for o, v, _w in opts if o == "--from" and v] or [
-            w.text for w in pos[:1] if not w.unknown
-        ]
-        specs += [v for o, v, _w in opts if o in ("--with", "-w") and v]
-        bad = [s for s in specs if not (_exact_pep440(s) or _exact_at(s) or _req_kind(s) == "path")]
+        bad = _uv_tool_unpinned(args, stop_at_positional=True)
         if bad:
             self._add(
                 "HY112",
@@ -2781,3 +2769,14 @@ _INSTALLERS = {
     "cargo": _handler(_Analyzer._cargo),
     **{name: _handler(_Analyzer._os) for name in _OS_TOOLS},
 }
+
+
+def _uv_tool_unpinned(args, *, stop_at_positional: bool) -> list[str]:
+    """The tool specs of `uv tool install` / `uvx` (`--from`, or the first positional, and
+    every `--with`) that name no exact version."""
+    opts, pos, _ = _scan(
+        args, value_short=_UV_TOOL_SHORT, value_long=_UV_TOOL_VALUES, stop_at_positional=stop_at_positional
+    )
+    specs = [v for o, v, _w in opts if o == "--from" and v] or [w.text for w in pos[:1] if not w.unknown]
+    specs += [v for o, v, _w in opts if o in ("--with", "-w") and v]
+    return [s for s in specs if not (_exact_pep440(s) or _exact_at(s) or _req_kind(s) == "path")]
