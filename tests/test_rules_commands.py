@@ -180,3 +180,21 @@ def test_parallel_scan_judges_requirements_files_parsed_by_another_process(tmp_p
         pytest.skip("needs two cores to split the scan")
     run = scan(tmp_path)
     assert found(run.report) == {("svc150/Dockerfile", 2, "HY112")}
+
+
+def test_hash_mode_of_a_requirements_file_is_decided_as_for_hy104(tmp_path, scan_tree):
+    """`pip install -r FILE` is judged with FILE's includes, and `--no-require-hashes` wins
+    over `--require-hashes`, exactly as pip (and HY104) decide hash mode."""
+    dockerfile = f"FROM python@sha256:{'ab' * 32}\n" + "".join(
+        f"RUN pip install -r {name}\n" for name in ("requirements/via-include.txt", "requirements/switched-off.txt")
+    )
+    report = scan_tree(
+        tmp_path,
+        {
+            "Dockerfile": dockerfile,
+            "requirements/via-include.txt": "-r hashed.txt\n",  # no hash of its own; its include has one
+            "requirements/hashed.txt": HASHED,
+            "requirements/switched-off.txt": "--require-hashes\n--no-require-hashes\n" + HASHED,
+        },
+    )
+    assert found(report, "Dockerfile") == {("Dockerfile", 3, "HY112")}

@@ -5,7 +5,8 @@ The shell text is analysed by `hygiene.shell`; this check maps its findings to t
 answers its one question about the repository: is a `pip install -r FILE` file one that pip
 installs in hash-checking mode? FILE is resolved against the command's `cd` directory, the
 step's `working-directory`, the folder of the file that runs it, and the repository root, in
-that order, and must be a requirements file hygiene parsed.
+that order, and must be a requirements file hygiene parsed; hash mode is decided as for HY104
+(`pinning.install_hash_mode`: the file with its includes).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 
 from hygiene import shell
 from hygiene.checks.base import CheckContext
+from hygiene.checks.pinning import install_hash_mode
 from hygiene.model import Finding, Location, Manifest, ManifestKind, Script
 
 
@@ -58,19 +60,9 @@ def _hashed_lookup(manifest: Manifest, script: Script, ctx: CheckContext):
             joined = posixpath.normpath(posixpath.join(base, path))
             if joined.startswith("../") or joined == "..":
                 continue
-            found = ctx.requirements_file(joined.removeprefix("./"))
-            if found is not None:
-                return _in_hash_mode(found)
+            found = joined.removeprefix("./")
+            if ctx.requirements_file(found) is not None:
+                return install_hash_mode(found, ctx.requirements_file)
         return None
 
     return hashed
-
-
-def _in_hash_mode(manifest: Manifest) -> bool:
-    """pip installs the file in hash-checking mode: `--require-hashes`, or a hash on any
-    requirement (HY104 then reports what breaks that install)."""
-    if any(s.name == "require-hashes" for s in manifest.settings):
-        return True
-    if any(s.name == "no-require-hashes" for s in manifest.settings):
-        return False
-    return any(dep.hashes for dep in manifest.dependencies)

@@ -16,7 +16,7 @@ only by HY104.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -91,6 +91,24 @@ def _expand(by_path: dict[str, Manifest], root: str, as_constraint: bool) -> Ins
             install.hash_mode, install.trigger = True, hashed
     _simulate(install)
     return install
+
+
+def install_hash_mode(root: str, lookup: Callable[[str], Manifest | None]) -> bool:
+    """Whether `pip install -r root` runs in hash-checking mode, decided exactly as for HY104:
+    the file and everything it includes, `--no-require-hashes` winning. `lookup` gives the
+    parsed requirements file at a path (None when there is none)."""
+    by_path: dict[str, Manifest] = {}
+    todo = [root]
+    while todo:
+        path = todo.pop()
+        if path in by_path:
+            continue
+        manifest = lookup(path)
+        if manifest is None:
+            continue
+        by_path[path] = manifest
+        todo.extend(inc.resolved for inc in manifest.includes if inc.resolved and inc.resolved not in by_path)
+    return root in by_path and _expand(by_path, root, False).hash_mode
 
 
 def _line_of(item: Dependency | Include) -> int:
