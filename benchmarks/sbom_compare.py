@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import importlib.util
 import json
 import os
 import platform
@@ -104,12 +103,13 @@ SHIM = '''raise ImportError("rfc3987_syntax hidden by benchmarks/sbom_compare.py
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("generate_repo", HERE / "generate_repo.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules["generate_repo"] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+    """benchmarks/generate_repo.py, loaded as benchmarks/run.py loads it (one loader for both)."""
+    sys.path.insert(0, str(HERE))
+    try:
+        from run import load_generator as load
+    finally:
+        sys.path.remove(str(HERE))
+    return load()
 
 
 @dataclass

@@ -7,13 +7,9 @@ other code. `repo: local` and `repo: meta` run nothing fetched and are not recor
 
 from __future__ import annotations
 
-import re
-
 from hygiene.model import Dependency, Location, Manifest, ManifestKind, SourceKind
 from hygiene.parsers import yamlnodes as y
 from hygiene.versions import is_full_commit
-
-_COMMENT = re.compile(r"\s*#\s*(.*?)\s*$")
 
 
 def parse(path: str, text: str) -> Manifest:
@@ -28,12 +24,7 @@ def parse(path: str, text: str) -> Manifest:
         rev_node = y.get(entry, "rev", budget)
         rev = y.scalar(rev_node) or ""
         where = rev_node if rev_node is not None else entry
-        comment = None
-        if rev_node is not None and rev_node.end_mark.line < len(lines):
-            rest = lines[rev_node.end_mark.line][rev_node.end_mark.column :]
-            m = _COMMENT.fullmatch(rest)
-            if m and rest.lstrip().startswith("#") and m.group(1):
-                comment = m.group(1)
+        comment = y.trailing_comment(rev_node, lines)
         deps.append(
             Dependency(
                 "pre-commit",

@@ -34,7 +34,6 @@ from hygiene.versions import is_full_commit
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 _MATRIX_REF = re.compile(r"^\s*matrix\.([A-Za-z0-9_-]+)\s*$")
-_COMMENT = re.compile(r"\s*#\s*(.*?)\s*$")
 _MAX_EXPANSION = 256
 
 
@@ -141,7 +140,7 @@ class _Parser:
             return  # the repository's own action or workflow
         for ref in self._expand(value, node, matrix, "`uses:`"):
             if ref.startswith("docker://"):
-                self.deps.append(image_dependency(ref[len("docker://") :], self._loc(node), comment=self._comment(node)))
+                self.deps.append(image_dependency(ref[len("docker://") :], self._loc(node), comment=y.trailing_comment(node, self.lines)))
                 continue
             name, _, version = ref.partition("@")
             self.deps.append(
@@ -154,7 +153,7 @@ class _Parser:
                     version=version if is_full_commit(version) else None,
                     url=f"https://github.com/{'/'.join(name.split('/')[:2])}",
                     text=ref,
-                    comment=self._comment(node),
+                    comment=y.trailing_comment(node, self.lines),
                 )
             )
 
@@ -164,7 +163,7 @@ class _Parser:
             return
         value = value.removeprefix("docker://")
         for ref in self._expand(value, node, matrix, what):
-            self.deps.append(image_dependency(ref, self._loc(node), comment=self._comment(node)))
+            self.deps.append(image_dependency(ref, self._loc(node), comment=y.trailing_comment(node, self.lines)))
 
     def _expand(self, value: str, node: y.Node, matrix: dict, what: str) -> list[str]:
         """The literal values `value` takes: `${{ matrix.x }}` from the job's matrix; any
@@ -206,14 +205,6 @@ class _Parser:
 
     def _loc(self, node: y.Node) -> Location:
         return Location(self.path, y.line(node), y.line(node))
-
-    def _comment(self, node: y.Node) -> str | None:
-        """The comment after a one-line scalar: `uses: x@<sha> # v4.2.2` gives "v4.2.2"."""
-        if node.start_mark.line != node.end_mark.line:
-            return None
-        rest = self.lines[node.end_mark.line][node.end_mark.column :] if node.end_mark.line < len(self.lines) else ""
-        m = _COMMENT.fullmatch(rest)
-        return m.group(1) if m and rest.lstrip().startswith("#") and m.group(1) else None
 
 
 def _shell_name(shell: str | None) -> str | None:

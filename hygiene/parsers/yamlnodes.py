@@ -10,6 +10,7 @@ nodes visited, and turns every failure into a `ManifestError` naming the line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import yaml
@@ -106,6 +107,18 @@ def elements(node: Node | None, budget: Budget) -> Iterator[Node]:
 def scalar(node: Node | None) -> str | None:
     """A scalar's text (as written, without quotes), or None for anything else."""
     return node.value if isinstance(node, ScalarNode) else None
+
+
+_TRAILING_COMMENT = re.compile(r"\s+#\s*(.*?)\s*$")
+
+
+def trailing_comment(node: Node | None, lines: list[str]) -> str | None:
+    """The comment after a one-line scalar (yaml drops comments): `uses: x@<sha> # v4.2.2`
+    gives "v4.2.2", `rev: <sha>  # frozen: v5.0.0` gives "frozen: v5.0.0"."""
+    if node is None or node.start_mark.line != node.end_mark.line or node.end_mark.line >= len(lines):
+        return None
+    m = _TRAILING_COMMENT.fullmatch(lines[node.end_mark.line][node.end_mark.column :])
+    return m.group(1) if m and m.group(1) else None
 
 
 def text_start_line(node: ScalarNode) -> int:
