@@ -181,14 +181,13 @@ def run(env: Mapping[str, str]) -> int:
     config = load_with_overrides(
         root, config_file=config_file, select=inputs.select, ignore=inputs.ignore, fail_on=inputs.fail_on, flag="input "
     )
-    result = scan([target], config, keep_manifests=bool(inputs.sbom))
+    result = scan([target], config, sbom=bool(inputs.sbom))
     context = ReportContext.for_scan(root, {**env, "GITHUB_WORKSPACE": str(workspace.root)})
     sbom_path = ""
     if inputs.sbom:
         from hygiene import sbom
 
         sbom_path = workspace.write(inputs.sbom, "sbom", sbom.render(sbom.build(result)))
-        result = sbom.with_incomplete(result)  # HY301: what the SBOM could not record exactly
 
     notices: list[str] = []
     if inputs.only_changed:

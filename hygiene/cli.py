@@ -123,12 +123,11 @@ def _scan(args: argparse.Namespace) -> int:
             raise ConfigError(f"{p}: no such file or folder")
     root = scan_root(paths)
     config = _config_for(args, root)
-    result = scan(paths, config, keep_manifests=args.sbom is not None)
+    result = scan(paths, config, sbom=args.sbom is not None)
     if args.sbom is not None:
         from hygiene import sbom
 
         _write(args.sbom, sbom.render(sbom.build(result), "1.6", "json"), "--sbom")
-        result = sbom.with_incomplete(result)  # HY301: what the SBOM could not record exactly
     color = (
         args.format == "text"
         and not args.no_color

@@ -40,6 +40,7 @@ _CHECKS = (
     "hygiene.checks.refs:check_refs",
     "hygiene.checks.npm:check_npm",
     "hygiene.checks.commands:check_commands",
+    "hygiene.checks.sbom:check_sbom_entries",
 )
 
 # Checks the catalogue specifies that this release does not run, and why.
@@ -123,6 +124,8 @@ def _scan_part(
     config: Config,
     keep: bool,
     requirement_paths: dict[str, ManifestKind] | None = None,
+    *,
+    sbom: bool = False,
 ) -> _Part:
     """The whole pipeline for some of the files: parse, follow includes, check, finalise.
 
@@ -161,6 +164,7 @@ def _scan_part(
             allowed_python_hosts=config.allowed_python_hosts,
             allowed_npm_hosts=config.allowed_npm_hosts,
             action_pins=config.action_pins,
+            sbom_entries=sbom,
         ),
         paths=frozenset(c.path for c in candidates) | frozenset(manifests),
         requirement=requirement,
@@ -221,7 +225,7 @@ def _partitions(root: Path, candidates: Sequence[Candidate], count: int) -> list
     return [g for g in groups if g]
 
 
-def _run_parts(root: Path, candidates: Sequence[Candidate], config: Config, keep: bool) -> list[_Part]:
+def _run_parts(root: Path, candidates: Sequence[Candidate], config: Config, keep: bool, sbom: bool = False) -> list[_Part]:
     try:
         workers = len(os.sched_getaffinity(0))  # the cores this process may use
     except (AttributeError, OSError):
@@ -241,7 +245,7 @@ def _run_parts(root: Path, candidates: Sequence[Candidate], config: Config, keep
                     futures = [pool.submit(_scan_part_job, (root, part, config, False, reqs)) for part in parts[1:]]
                     own = _scan_part(root, parts[0], config, False, reqs)
                     return [own] + [_from_job(f.result()) for f in futures]
-    return [_scan_part(root, candidates, config, keep)]
+    return [_scan_part(root, candidates, config, keep, sbom=sbom)]
 
 
 _PRECEDED = ("HY101", "HY102", "HY103")
@@ -284,12 +288,14 @@ def _merge(parts: Sequence[_Part]) -> tuple[tuple[Finding, ...], int]:
     return tuple(out), len(suppressed)
 
 
-def scan(paths: Sequence[Path], config: Config, *, keep_manifests: bool = False) -> ScanResult:
+def scan(paths: Sequence[Path], config: Config, *, keep_manifests: bool = False, sbom: bool = False) -> ScanResult:
     """Scan `paths` with `config`. Large trees are split across processes by include-connected
-    groups of files; `keep_manifests` keeps the parsed records in the result (in one process)."""
+    groups of files; `keep_manifests` keeps the parsed records in the result (in one process).
+    `sbom`: an SBOM is written from this scan, so HY301 reports what it cannot record exactly
+    (this keeps the manifests too: the SBOM is built from them)."""
     root = scan_root(paths)
     candidates, errors = discover(root, [Path(os.path.abspath(p)) for p in paths] or [root], config.exclude)
-    parts = _run_parts(root, candidates, config, keep_manifests)
+    parts = _run_parts(root, candidates, config, keep_manifests or sbom, sbom)
     skipped: list[Skipped] = []
     files: set[str] = set()
     manifests: list[Manifest] = []

@@ -199,14 +199,14 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
     return bom
 
 
-def incomplete(result: ScanResult) -> list:
+def incomplete(manifests) -> list:
     """HY301 for each component the SBOM can only record without an exact version or without
     a hash, at its first declaration. A commit-pinned VCS reference, a digest-pinned image and a
     checksummed download are complete: the commit, digest or checksum is their identity."""
     from hygiene.model import Finding
 
     out = []
-    for entry in _collect(result.manifests).values():
+    for entry in _collect(manifests).values():
         hashed = any(d.hashes for _, d in entry.deps)
         identified = entry.ecosystem in ("github-actions", "pre-commit") and any(d.version for _, d in entry.deps)
         identified = identified or any(
@@ -228,23 +228,6 @@ def incomplete(result: ScanResult) -> list:
             )
         )
     return out
-
-
-def with_incomplete(result: ScanResult) -> ScanResult:
-    """The scan result with the HY301 findings of its SBOM added (where the configuration
-    enables HY301 for the file), in report order."""
-    from dataclasses import replace
-
-    from hygiene.model import Severity
-
-    config = result.config
-    extra = [
-        replace(f, severity=config.severity_override("HY301") or Severity.NOTE)
-        for f in incomplete(result)
-        if config.is_enabled("HY301", f.location.path)
-    ]
-    findings = sorted((*result.findings, *extra), key=lambda f: (f.location.path, f.location.line, f.rule, f.message))
-    return replace(result, findings=tuple(findings))
 
 
 def _index_dependencies(bom) -> None:

@@ -308,3 +308,16 @@ def test_extras_are_recorded_as_cyclonedx_py_records_them(tmp_path):
     repo = write_tree(tmp_path / "r", {"requirements.txt": "requests[socks,security]==2.32.3\n"})
     comps = components(sbom(repo, tmp_path))
     assert props(comps["pkg:pypi/requests@2.32.3"])["cdx:python:package:required-extra"] == ["security", "socks"]
+
+
+def test_hy301_goes_through_the_pipeline_like_any_rule(tmp_path):
+    """Inline suppression and --ignore apply to HY301 as to every rule."""
+    repo = write_tree(tmp_path / "r", {"requirements.txt": "flask>=3  # hygiene: ignore[HY301]\nclick==8.1.7\n"})
+    out = tmp_path / "report.json"
+    argv = ("scan", str(repo), "--format", "json", "--output", str(out), "--sbom", str(tmp_path / "s.json"), "--fail-on", "never")
+    run_cli(*argv)
+    report = json.loads(out.read_text("utf-8"))
+    assert [(f["line"], f["rule"]) for f in report["findings"] if f["rule"] == "HY301"] == [(2, "HY301")]
+    assert report["summary"]["suppressed"] == 1
+    run_cli(*argv, "--ignore", "HY301")
+    assert not [f for f in json.loads(out.read_text("utf-8"))["findings"] if f["rule"] == "HY301"]

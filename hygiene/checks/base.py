@@ -21,6 +21,8 @@ class CheckOptions:
     # Per-owner pinning policy for GitHub Actions `uses:` (HY110): (pattern, policy) pairs,
     # most specific first; policy "hash-pin" (default) or "ref-pin" (a tag or branch is fine).
     action_pins: tuple[tuple[str, str], ...] = ()
+    # An SBOM is written from this scan: report what it can only record inexactly (HY301).
+    sbom_entries: bool = False
 
 
 @dataclass(frozen=True)
