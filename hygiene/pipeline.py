@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -235,6 +234,8 @@ def _run_parts(root: Path, candidates: Sequence[Candidate], config: Config, keep
         parts = _partitions(root, candidates, workers)
         if len(parts) > 1:
             try:
+                from concurrent.futures import ProcessPoolExecutor  # 5 ms to import: only when used
+
                 pool = ProcessPoolExecutor(max_workers=len(parts) - 1)
             except (OSError, RuntimeError, NotImplementedError):
                 pool = None  # no process pool here (restricted sandbox): scan in-process

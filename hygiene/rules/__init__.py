@@ -9,7 +9,6 @@ the README's rule table is generated from `CATALOGUE`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 
 from hygiene.model import Severity
 
@@ -51,6 +50,8 @@ class Rule:
     @property
     def documentation(self) -> str:
         """The rule's Markdown page."""
+        from importlib import resources  # only here: 6 ms of start-up otherwise
+
         return resources.files(__package__).joinpath(f"{self.id}.md").read_text("utf-8")
 
 

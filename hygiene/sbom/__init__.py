@@ -1,0 +1,588 @@
+"""CycloneDX SBOM from the records the scan parsed (CLI-3).
+
+One component per distinct package version across all manifests, identified by its canonical
+purl (also its `bom-ref`): `pkg:pypi` (PEP 503 names), `pkg:npm` (scopes encoded),
+`pkg:github` (actions and GitHub-hosted pre-commit hooks, at their ref), `pkg:docker` (images,
+at their digest or tag), `pkg:generic` (downloaded files). Each component carries every hash
+the manifests record, `distribution` / `vcs` references with the artifact URLs, where it is
+declared (`evidence.occurrences`: path and line), and `hygiene:*` properties. Declarations in
+abstract manifests (a `pyproject.toml` range, a `package.json` range) are occurrences of the
+locked version of that package when a lockfile pins it, else components of their own without a
+version, with the constraint as a property.
+
+The dependency graph comes from what lockfiles record (`Dependency.requires`); the project's
+direct dependencies hang from the root component, and every component appears in
+`dependencies` (a leaf with an empty list). Built with cyclonedx-python-lib (no hand-written
+CycloneDX); output is deterministic for the same inputs when `reproducible` (or
+`SOURCE_DATE_EPOCH`) is set: fixed timestamp, serial number derived from the content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from hygiene import __version__
+from hygiene.sbom.validate import SbomInvalid
+from hygiene.model import Dependency, Manifest, ManifestKind, SourceKind, normalize_name
+from hygiene.urls import vcs_ref
+from hygiene.versions import is_full_commit
+
+if TYPE_CHECKING:
+    from hygiene.pipeline import ScanResult
+
+SPEC_VERSIONS = ("1.5", "1.6", "1.7")
+FORMATS = ("json", "xml")
+_REQUIRED_GROUPS = {None, "", "main", "default", "dependencies", "runtime", "packages", "prod", "production"}
+_SKIPPED_GROUPS = {"uv-source"}  # a source table names a package declared elsewhere
+# A folder installed from the repository (`-e ./libs/x`, `file:../x`) has no package URL: its
+# component's bom-ref is this prefix and the folder's path from the scan root.
+_PATH_PREFIX = "hygiene:path:"
+DEFAULT_INDEX = "https://pypi.org/simple"
+_ALGORITHMS = {
+    "md5": "MD5",
+    "sha1": "SHA-1",
+    "sha256": "SHA-256",
+    "sha384": "SHA-384",
+    "sha512": "SHA-512",
+    "blake2b-256": "BLAKE2b-256",
+    "blake2b_256": "BLAKE2b-256",
+}
+
+
+@dataclass
+class _Entry:
+    """One component being assembled: the records that declare it."""
+
+    ecosystem: str
+    name: str
+    version: str | None
+    purl: str
+    deps: list[tuple[Manifest, Dependency]] = field(default_factory=list)
+    constraints: set[str] = field(default_factory=set)
+    requires: set[str] = field(default_factory=set)  # bom-refs
+    has_graph: bool = False
+
+
+def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = False):
+    """The `cyclonedx.model.bom.Bom` for a scan made with ``keep_manifests=True``."""
+    from cyclonedx.model import (
+        ExternalReference,
+        ExternalReferenceType,
+        HashType,
+        Property,
+        XsUri,
+    )
+    from cyclonedx.model.bom import Bom, BomMetaData
+    from cyclonedx.model.component import Component, ComponentScope, ComponentType
+    from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+    from cyclonedx.model.dependency import Dependency as CdxDependency
+    from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
+    from cyclonedx.model.tool import ToolRepository
+
+    roots: set[str] = set()
+    entries = _collect(result.manifests, roots)
+    root_name, root_version, commit = _project(result)
+    root_ref = f"hygiene:project:{root_name}"
+
+    components = []
+    by_ref = {}
+    from packageurl import PackageURL
+
+    indexes = _indexes(result.manifests)
+    for entry in sorted(entries.values(), key=lambda e: e.purl):
+        hashes, urls, vcs = [], [], []
+        index_pages: list[tuple[str, str]] = []  # (url, comment)
+        seen_hashes = set()
+        for manifest, dep in entry.deps:
+            for h in dep.hashes:
+                algo, _, hexdigest = h.partition(":")
+                alg = _ALGORITHMS.get(algo.lower())
+                if alg and (alg, hexdigest.lower()) not in seen_hashes:
+                    seen_hashes.add((alg, hexdigest.lower()))
+                    hashes.append(HashType(alg=_hash_alg(alg), content=hexdigest.lower()))
+            for url in (*dep.artifact_urls, *([dep.url] if dep.source is SourceKind.URL and dep.url else [])):
+                if url and url.startswith(("http://", "https://")) and url not in urls:
+                    urls.append(url)
+            if dep.source is SourceKind.VCS and dep.url and dep.url not in vcs:
+                vcs.append(dep.url)
+            if entry.ecosystem == "pypi" and dep.source is SourceKind.REGISTRY and manifest.kind is ManifestKind.REQUIREMENTS:
+                for index, comment in indexes.get(manifest.path, ((DEFAULT_INDEX, _INDEX_COMMENT),)):
+                    page = (f"{index}/{entry.name}/", comment)
+                    if page not in index_pages:
+                        index_pages.append(page)
+        optional = all(_optional(d) for _, d in entry.deps)
+        scope = ComponentScope.REQUIRED
+        if optional:
+            scope = ComponentScope.OPTIONAL if include_dev else ComponentScope.EXCLUDED
+        pinned = entry.version is not None
+        hash_pinned = pinned and bool(hashes)
+        properties = [
+            Property(name="hygiene:pinned", value=str(pinned).lower()),
+            Property(name="hygiene:hash-pinned", value=str(hash_pinned).lower()),
+        ]
+        properties += [Property(name="hygiene:constraint", value=c) for c in sorted(entry.constraints)]
+        comments = sorted({d.comment for _, d in entry.deps if d.comment})
+        properties += [Property(name="hygiene:ref-comment", value=c) for c in comments]
+        # Extras asked for, under the name cyclonedx-py uses, so consumers find them in one place.
+        extras = sorted({x for _, d in entry.deps if entry.ecosystem == "pypi" for x in d.extras})
+        properties += [Property(name="cdx:python:package:required-extra", value=x) for x in extras]
+        occurrences = sorted({(m.path, d.location.line) for m, d in entry.deps})
+        others = []
+        if entry.ecosystem == "path":
+            local = entry.purl.removeprefix(_PATH_PREFIX)
+            properties.append(Property(name="hygiene:local-path", value=local))
+            written = sorted({d.url for _, d in entry.deps if d.url})
+            others = [(quote(w, safe=_IRI_SAFE), "local path, as written") for w in written]
+        component = Component(
+            name=entry.name,
+            version=entry.version,
+            type=ComponentType.CONTAINER if entry.ecosystem == "docker" else ComponentType.LIBRARY,
+            bom_ref=entry.purl,
+            purl=None if entry.ecosystem == "path" else PackageURL.from_string(entry.purl),
+            scope=scope,
+            hashes=hashes,
+            external_references=[
+                *(ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(u)) for u in urls),
+                *(ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(u), comment=c) for u, c in index_pages),
+                *(ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(u)) for u in vcs),
+                *(ExternalReference(type=ExternalReferenceType.OTHER, url=XsUri(u), comment=c) for u, c in others),
+            ],
+            properties=properties,
+            evidence=ComponentEvidence(
+                # A bom-ref of our own: the library orders occurrences by it, and its default is
+                # random, which would make the same inputs give different bytes.
+                occurrences=[
+                    Occurrence(bom_ref=f"{entry.purl}#{path}:{line}", location=path, line=line or None)
+                    for path, line in occurrences
+                ]
+            ),
+        )
+        components.append(component)
+        by_ref[entry.purl] = component
+
+    root = Component(
+        name=root_name,
+        version=root_version,
+        type=ComponentType.APPLICATION,
+        bom_ref=root_ref,
+        properties=[Property(name="hygiene:git-commit", value=commit)] if commit else [],
+    )
+    direct = _direct(entries, roots)
+    graph = [CdxDependency(ref=root.bom_ref, dependencies=[CdxDependency(ref=by_ref[r].bom_ref) for r in sorted(direct)])]
+    for ref, entry in sorted(entries.items()):
+        graph.append(
+            CdxDependency(
+                ref=by_ref[ref].bom_ref,
+                dependencies=[CdxDependency(ref=by_ref[r].bom_ref) for r in sorted(entry.requires) if r in by_ref and r != ref],
+            )
+        )
+    timestamp = _timestamp(reproducible)
+    tools = ToolRepository(
+        components=[
+            Component(name="hygiene", version=__version__, type=ComponentType.APPLICATION, bom_ref="tool:hygiene"),
+            Component(
+                name="cyclonedx-python-lib",
+                version=metadata.version("cyclonedx-python-lib"),
+                type=ComponentType.LIBRARY,
+                bom_ref="tool:cyclonedx-python-lib",
+            ),
+        ]
+    )
+    bom = Bom(
+        components=components,
+        metadata=BomMetaData(
+            component=root,
+            tools=tools,
+            timestamp=timestamp,
+            lifecycles=[PredefinedLifecycle(LifecyclePhase.PRE_BUILD)],
+        ),
+        dependencies=graph,
+    )
+    _index_dependencies(bom)
+    if reproducible or "SOURCE_DATE_EPOCH" in os.environ:
+        # The serial number is derived from what the SBOM says, so the same inputs give the
+        # same bytes (a random one would change every run).
+        digest = hashlib.sha256(
+            json.dumps(sorted(e.purl for e in entries.values())).encode() + root_ref.encode() + str(commit).encode()
+        ).hexdigest()
+        bom.serial_number = uuid.UUID(digest[:32])
+    return bom
+
+
+def incomplete(manifests) -> list:
+    """HY301 for each component the SBOM can only record without an exact version or without
+    a hash, at its first declaration. A commit-pinned VCS reference, a digest-pinned image and a
+    checksummed download are complete: the commit, digest or checksum is their identity."""
+    from hygiene.model import Finding
+
+    out = []
+    for entry in _collect(manifests).values():
+        if entry.ecosystem == "path":  # the repository's own code: no version to pin
+            continue
+        hashed = any(d.hashes for _, d in entry.deps)
+        identified = entry.ecosystem in ("github-actions", "pre-commit") and any(d.version for _, d in entry.deps)
+        identified = identified or any(
+            d.source is SourceKind.VCS and is_full_commit(d.version or vcs_ref(d.url or "")) for _, d in entry.deps
+        )
+        identified = identified or (entry.ecosystem == "docker" and hashed)
+        if identified or (entry.version is not None and hashed):
+            continue
+        manifest, dep = min(entry.deps, key=lambda md: (md[0].path, md[1].location.line))
+        missing = "an exact version" if entry.version is None else "a hash"
+        out.append(
+            Finding(
+                "HY301",
+                f"`{entry.name}` is recorded in the SBOM without {missing} ({entry.purl})",
+                dep.location,
+                ecosystem=dep.ecosystem,
+                package=entry.name,
+                version_spec=dep.specifier or entry.version,
+            )
+        )
+    return out
+
+
+def _index_dependencies(bom) -> None:
+    """Give this Bom a `register_dependency` that looks targets up in an index. The library
+    searches its dependency set linearly for each component when it validates before writing,
+    which is quadratic (14 s for 4,400 components); our graph already lists every component.
+    Set on the instance: the serializer recognises the Bom by its class."""
+    original = bom.register_dependency
+    index: dict = {}
+
+    def register_dependency(target, depends_on=None):
+        if len(index) != len(bom.dependencies):
+            index.clear()
+            index.update((d.ref, d) for d in bom.dependencies)
+        if depends_on or target.bom_ref not in index:
+            original(target, depends_on)
+
+    bom.register_dependency = register_dependency
+
+
+def render(bom, spec_version: str = "1.6", output_format: str = "json", *, validate: bool = True) -> str:
+    """The document as text. JSON is validated against the CycloneDX schema of `spec_version`
+    first (:mod:`hygiene.sbom.validate`); a failure raises :class:`SbomInvalid` and is a bug in
+    hygiene, never something a scanned file can cause. XML is not validated: that needs the
+    XSDs and lxml, which hygiene does not depend on."""
+    from cyclonedx.output import make_outputter
+    from cyclonedx.schema import OutputFormat, SchemaVersion
+
+    version = SchemaVersion.from_version(spec_version)
+    fmt = OutputFormat.JSON if output_format == "json" else OutputFormat.XML
+    text = make_outputter(bom, fmt, version).output_as_string(indent=2)
+    text = text if text.endswith("\n") else text + "\n"
+    if validate and output_format == "json":
+        from hygiene.sbom.validate import validate as check
+
+        check(text, spec_version)
+    return text
+
+
+# -- assembling ---------------------------------------------------------------------------
+
+
+def _collect(manifests, roots: set[str] | None = None) -> dict[str, _Entry]:
+    """Components by purl. Pinned records first, so that abstract declarations can become
+    occurrences of the version a lockfile pins."""
+    roots = set() if roots is None else roots
+    entries: dict[str, _Entry] = {}
+    pinned_by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+    later: list[tuple[Manifest, Dependency]] = []
+    for manifest in manifests:
+        for dep in manifest.dependencies:
+            if dep.group in _SKIPPED_GROUPS or dep.source is SourceKind.VIRTUAL:
+                continue
+            if dep.source is SourceKind.PATH:
+                if dep.url:
+                    local = _local_path(manifest, dep.url)
+                    name = dep.name or posixpath.basename(local.rstrip("/")) or local
+                    entry = entries.setdefault(_PATH_PREFIX + local, _Entry("path", name, None, _PATH_PREFIX + local))
+                    entry.deps.append((manifest, dep))
+                continue
+            identity = _identity(dep)
+            if identity is None:
+                continue
+            ecosystem, name, version = identity
+            if version is None and not manifest.concrete and dep.ecosystem in ("pypi", "npm"):
+                later.append((manifest, dep))
+                continue
+            purl = _purl(ecosystem, name, version, dep)
+            entry = entries.setdefault(purl, _Entry(ecosystem, name, version, purl))
+            entry.deps.append((manifest, dep))
+            if version is None and dep.specifier:
+                entry.constraints.add(dep.specifier)
+            if version is not None and purl not in pinned_by_name[(ecosystem, _key(ecosystem, name))]:
+                pinned_by_name[(ecosystem, _key(ecosystem, name))].append(purl)
+    for manifest, dep in later:
+        ecosystem, name, _ = _identity(dep)
+        pinned = pinned_by_name.get((ecosystem, _key(ecosystem, name)))
+        if pinned:
+            for purl in pinned:
+                entries[purl].deps.append((manifest, dep))
+            continue
+        purl = _purl(ecosystem, name, None, dep)
+        entry = entries.setdefault(purl, _Entry(ecosystem, name, None, purl))
+        entry.deps.append((manifest, dep))
+        if dep.specifier:
+            entry.constraints.add(dep.specifier)
+    # The graph: edges a lockfile records between its own entries. A name is resolved to the
+    # version the lockfile means: node's lookup (nested node_modules first) for package-lock,
+    # else the lock's only version of that name; an ambiguous name gets no edge rather than a
+    # wrong one.
+    for manifest in manifests:
+        if not manifest.is_lockfile:
+            continue
+        versions: dict[str, set[str]] = defaultdict(set)
+        by_key: dict[str, str] = {}
+        for dep in manifest.dependencies:
+            identity = _identity(dep)
+            if identity and identity[2] is not None:
+                purl = _purl(*identity, dep)
+                versions[_key(identity[0], identity[1])].add(purl)
+                by_key[dep.text] = purl
+        npm_tree = manifest.kind is ManifestKind.PACKAGE_LOCK
+
+        def resolve(dep: Dependency, name: str, ecosystem: str) -> str | None:
+            if npm_tree:
+                found = _node_lookup(by_key, dep.text, name)
+                if found:
+                    return found
+            candidates = versions.get(_key(ecosystem, name), set())
+            return next(iter(candidates)) if len(candidates) == 1 else None
+
+        for dep in manifest.dependencies:
+            if dep.requires is None:
+                continue
+            ecosystem = dep.ecosystem
+            targets = {t for t in (resolve(dep, r, ecosystem) for r in dep.requires) if t}
+            if dep.source is SourceKind.VIRTUAL and dep.url in (None, "", "."):
+                roots.update(t for t in targets if t in entries)  # the project's own entry
+                continue
+            identity = _identity(dep)
+            if identity is None or identity[2] is None:
+                continue
+            purl = _purl(*identity, dep)
+            if purl in entries:
+                entries[purl].has_graph = True
+                entries[purl].requires.update(t for t in targets if t in entries)
+    return entries
+
+
+def _direct(entries: dict[str, _Entry], roots: set[str]) -> set[str]:
+    """What the project depends on directly: what a lockfile's own project entry requires,
+    whatever no other component requires, and every component declared outside a lockfile
+    graph (requirements files, manifests, workflows, images)."""
+    required = {r for e in entries.values() for r in e.requires}
+    return set(roots) | {ref for ref, e in entries.items() if ref not in required or not e.has_graph}
+
+
+_INDEX_COMMENT = "package index page (pip's --index-url)"
+_EXTRA_INDEX_COMMENT = "package index page (pip's --extra-index-url)"
+_IRI_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+def _local_path(manifest: Manifest, written: str) -> str:
+    """A local requirement's folder from the scan root (`./libs/x` in `sub/requirements.txt`
+    is `sub/libs/x`); an absolute path or `file://` URL as written."""
+    path = written[len("file:"):] if written.startswith("file:") and not written.startswith("file://") else written
+    if path.startswith(("/", "file://")) or (len(path) > 1 and path[1] == ":"):
+        return path
+    return posixpath.normpath(posixpath.join(posixpath.dirname(manifest.path), path.replace("\\", "/")))
+
+
+def _indexes(manifests) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per requirements file, the package indexes pip reads it against: pip applies the
+    options of every file of one invocation (the file and those it includes with -r/-c, and
+    those including it) to all of them; the last --index-url wins, every --extra-index-url
+    adds one. Credentials are dropped (an SBOM is shared); a value that is not an http(s) URL
+    (an unexpanded ${VAR}, a local folder) gives no reference. A file with no --index-url
+    uses PyPI, as pip does without configuration."""
+    files = {m.path: m for m in manifests if m.kind is ManifestKind.REQUIREMENTS}
+    group = {path: path for path in files}
+
+    def find(path: str) -> str:
+        while group[path] != path:
+            group[path] = group[group[path]]
+            path = group[path]
+        return path
+
+    for manifest in files.values():
+        for include in manifest.includes:
+            if include.resolved in files:
+                group[find(include.resolved)] = find(manifest.path)
+    settings: dict[str, list] = defaultdict(list)
+    for path in sorted(files):
+        settings[find(path)].extend(files[path].settings)
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for path in files:
+        primary, extras = DEFAULT_INDEX, []
+        for setting in settings[find(path)]:
+            url = _public_index(setting.value)
+            if url is None:
+                continue
+            if setting.name == "index-url":
+                primary = url
+            elif setting.name == "extra-index-url" and url not in extras:
+                extras.append(url)
+        out[path] = ((primary, _INDEX_COMMENT), *((e, _EXTRA_INDEX_COMMENT) for e in extras if e != primary))
+    return out
+
+
+def _public_index(value: str) -> str | None:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or "$" in value:
+        return None
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, host, quote(parts.path.rstrip("/"), safe=_IRI_SAFE), "", ""))
+
+
+def _node_lookup(by_key: dict[str, str], key: str, name: str) -> str | None:
+    """Where node finds `name` from the package at `key` (`node_modules/a/node_modules/b`):
+    its own nested node_modules, then each enclosing one, up to the top."""
+    here = key
+    while True:
+        candidate = f"{here}/node_modules/{name}" if here else f"node_modules/{name}"
+        if candidate in by_key:
+            return by_key[candidate]
+        if not here:
+            return None
+        cut = here.rfind("node_modules/")
+        here = here[:cut].rstrip("/") if cut > 0 else ""
+
+
+def _identity(dep: Dependency) -> tuple[str, str, str | None] | None:
+    if dep.ecosystem == "pypi":
+        if not dep.name:
+            return None
+        return "pypi", normalize_name(dep.name), dep.version
+    if dep.ecosystem == "npm":
+        return ("npm", dep.name, dep.version) if dep.name else None
+    if dep.ecosystem in ("github-actions", "pre-commit"):
+        if not dep.name:
+            return None
+        return dep.ecosystem, dep.name, dep.version or dep.specifier or None
+    if dep.ecosystem == "docker":
+        return ("docker", dep.name, dep.version or dep.specifier or None) if dep.name else None
+    if dep.ecosystem == "url" and dep.url:
+        return "url", dep.url, dep.version or (dep.hashes[0] if dep.hashes else None)
+    return None
+
+
+def _key(ecosystem: str, name: str) -> str:
+    return normalize_name(name) if ecosystem == "pypi" else name
+
+
+def _purl(ecosystem: str, name: str, version: str | None, dep: Dependency) -> str:
+    from packageurl import PackageURL
+
+    if ecosystem == "pypi":
+        # A direct URL or VCS requirement names where the code comes from: kept as the purl
+        # qualifier the purl specification defines for it.
+        qualifiers = None
+        if dep.source is SourceKind.VCS and dep.url:
+            qualifiers = {"vcs_url": dep.url.split("#", 1)[0]}
+        elif dep.source is SourceKind.URL and dep.url:
+            qualifiers = {"download_url": dep.url.split("#", 1)[0]}
+        return PackageURL(type="pypi", name=name, version=version, qualifiers=qualifiers).to_string()
+    if ecosystem == "npm":
+        namespace, _, short = name.rpartition("/") if name.startswith("@") else ("", "", name)
+        return PackageURL(type="npm", namespace=namespace or None, name=short, version=version).to_string()
+    if ecosystem in ("github-actions", "pre-commit"):
+        github = _github_path(name if ecosystem == "github-actions" else dep.url or name)
+        if github:
+            owner, repo, sub = github
+            return PackageURL(type="github", namespace=owner, name=repo, version=version, subpath=sub or None).to_string()
+        return PackageURL(type="generic", name=name.rstrip("/").rsplit("/", 1)[-1], version=version, qualifiers={"vcs_url": name}).to_string()
+    if ecosystem == "docker":
+        registry, _, path = name.partition("/") if "/" in name and ("." in name.split("/")[0] or ":" in name.split("/")[0]) else ("", "", name)
+        namespace, _, short = path.rpartition("/")
+        qualifiers = {}
+        if registry:
+            qualifiers["repository_url"] = registry
+        if dep.specifier and version != dep.specifier:
+            qualifiers["tag"] = dep.specifier
+        return PackageURL(
+            type="docker", namespace=namespace or ("library" if not registry else None), name=short, version=version, qualifiers=qualifiers or None
+        ).to_string()
+    url = name
+    return PackageURL(
+        type="generic", name=urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] or "download", version=version, qualifiers={"download_url": url}
+    ).to_string()
+
+
+def _github_path(ref: str) -> tuple[str, str, str] | None:
+    ref = ref.removeprefix("https://github.com/").removesuffix(".git")
+    if "://" in ref:
+        return None
+    parts = ref.split("/")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        return None
+    return parts[0], parts[1], "/".join(parts[2:])
+
+
+def _optional(dep: Dependency) -> bool:
+    return dep.group not in _REQUIRED_GROUPS
+
+
+def _hash_alg(name: str):
+    from cyclonedx.model import HashAlgorithm
+
+    return HashAlgorithm(name)
+
+
+def _timestamp(reproducible: bool) -> datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    if reproducible:
+        return datetime.fromtimestamp(0, tz=timezone.utc)
+    return None  # the library stamps the current time
+
+
+def _project(result: ScanResult) -> tuple[str, str | None, str | None]:
+    """The scanned project: name and version from its pyproject.toml or package.json, else the
+    folder name; the git commit when the folder is a checkout."""
+    from hygiene import git
+
+    root = Path(result.root)
+    name, version = root.name or "project", None
+    pyproject = root / "pyproject.toml"
+    package_json = root / "package.json"
+    try:
+        if pyproject.is_file() and pyproject.stat().st_size <= result.config.max_file_size:
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+                import tomli as tomllib
+            project = tomllib.loads(pyproject.read_text("utf-8")).get("project", {})
+            if isinstance(project, dict) and isinstance(project.get("name"), str):
+                name = project["name"]
+                version = project.get("version") if isinstance(project.get("version"), str) else None
+        elif package_json.is_file() and package_json.stat().st_size <= result.config.max_file_size:
+            data = json.loads(package_json.read_text("utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("name"), str):
+                name = data["name"]
+                version = data.get("version") if isinstance(data.get("version"), str) else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        pass  # the scan reports the broken file; the SBOM falls back to the folder name
+    try:
+        repo = git.Repository(root)
+        try:
+            commit = repo.resolve("HEAD")
+        finally:
+            repo.close()
+    except (git.GitError, OSError):
+        commit = None
+    return name, version, commit
