@@ -184,10 +184,16 @@ def run(env: Mapping[str, str]) -> int:
     result = scan([target], config, sbom=bool(inputs.sbom))
     context = ReportContext.for_scan(root, {**env, "GITHUB_WORKSPACE": str(workspace.root)})
     sbom_path = ""
+    sbom_failed = False
     if inputs.sbom:
         from hygiene import sbom
 
-        sbom_path = workspace.write(inputs.sbom, "sbom", sbom.render(sbom.build(result)))
+        try:
+            sbom_path = workspace.write(inputs.sbom, "sbom", sbom.render(sbom.build(result)))
+        except sbom.SbomInvalid as exc:  # a bug in hygiene: say so, still report the findings
+            sbom_failed = True
+            message = f"the SBOM does not conform to the CycloneDX 1.6 schema, so it was not written: {exc}"
+            sys.stdout.write(annotation("error", message, title="hygiene: SBOM not written") + "\n")
 
     notices: list[str] = []
     if inputs.only_changed:
@@ -209,7 +215,7 @@ def run(env: Mapping[str, str]) -> int:
     if env.get("GITHUB_OUTPUT"):
         write_outputs(env["GITHUB_OUTPUT"], outputs_for(result, sarif_path, json_path, sbom_path))
     sys.stdout.flush()
-    return result.exit_code(config.fail_on)
+    return EXIT_USAGE if sbom_failed else result.exit_code(config.fail_on)
 
 
 def main() -> int:

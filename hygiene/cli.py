@@ -17,6 +17,12 @@ from hygiene import __version__, rules
 from hygiene.config import FAIL_ON, Config, ConfigError, load_with_overrides, split_list
 
 EXIT_OK, EXIT_USAGE = 0, 2  # 1 (findings) comes from ScanResult.exit_code
+
+
+class _Failure(Exception):
+    """hygiene could not do what was asked, for a reason that is not the user's input."""
+
+
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "azure", "summary")
 
 
@@ -60,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-color", action="store_true", help="never colour the text output")
 
     scan.add_argument("--sbom", type=Path, metavar="FILE", help="also write a CycloneDX SBOM (JSON, spec 1.6) to FILE")
+    scan.add_argument("--no-validate", action="store_true", help="write the SBOM without validating it against the CycloneDX schema")
 
     sbom = sub.add_parser("sbom", help="write a CycloneDX SBOM of every dependency the manifests declare")
     sbom.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders or files to scan (default: .)")
@@ -70,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--include-dev", dest="include_dev", action="store_true", default=True, help="dev and extra groups with scope optional (default)")
     dev.add_argument("--exclude-dev", dest="include_dev", action="store_false", help="dev and extra groups with scope excluded")
     sbom.add_argument("--reproducible", action="store_true", help="fixed timestamp and a serial number derived from the content (also with SOURCE_DATE_EPOCH)")
+    sbom.add_argument("--no-validate", action="store_true", help="skip validating the JSON against the CycloneDX schema (done by default; XML is never validated)")
     sbom.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
 
     rules_cmd = sub.add_parser("rules", help="list the rule catalogue")
@@ -93,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "explain":
             return _explain(args)
     except ConfigError as exc:
+        print(f"hygiene: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except _Failure as exc:
         print(f"hygiene: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
@@ -127,7 +138,7 @@ def _scan(args: argparse.Namespace) -> int:
     if args.sbom is not None:
         from hygiene import sbom
 
-        _write(args.sbom, sbom.render(sbom.build(result), "1.6", "json"), "--sbom")
+        _write(args.sbom, _render_sbom(sbom.build(result), "1.6", "json", validate=not args.no_validate), "--sbom")
     color = (
         args.format == "text"
         and not args.no_color
@@ -158,7 +169,8 @@ def _sbom(args: argparse.Namespace) -> int:
     root = scan_root(paths)
     config = load_with_overrides(root, config_file=args.config)
     result = scan(paths, config, keep_manifests=True)
-    text = sbom.render(sbom.build(result, include_dev=args.include_dev, reproducible=args.reproducible), args.spec_version, args.output_format)
+    bom = sbom.build(result, include_dev=args.include_dev, reproducible=args.reproducible)
+    text = _render_sbom(bom, args.spec_version, args.output_format, validate=not args.no_validate)
     if str(args.output) == "-":
         sys.stdout.write(text)
     else:
@@ -166,6 +178,18 @@ def _sbom(args: argparse.Namespace) -> int:
     for e in result.errors:
         print(f"hygiene: {e.path}: {e.reason} (not in the SBOM)", file=sys.stderr)
     return EXIT_OK
+
+
+def _render_sbom(bom, spec_version: str, output_format: str, *, validate: bool) -> str:
+    from hygiene import sbom
+
+    try:
+        return sbom.render(bom, spec_version, output_format, validate=validate)
+    except sbom.SbomInvalid as exc:
+        raise _Failure(
+            f"the SBOM does not conform to the CycloneDX {spec_version} schema, so it was not written: {exc}."
+            " This is a bug in hygiene; please report it (--no-validate writes it anyway)."
+        ) from None
 
 
 def _write(path: Path, text: str, flag: str, *, append: bool = False) -> None:

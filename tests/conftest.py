@@ -19,6 +19,12 @@ from pathlib import Path
 
 import pytest
 
+# Imported before any test can make hygiene import it: hygiene hides jsonschema's optional
+# format packages when it is the first importer (hygiene/sbom/validate.py), and the tests that
+# validate SARIF, workflows and SBOMs with jsonschema's own checkers need all of them.
+with contextlib.suppress(ImportError):
+    import jsonschema  # noqa: F401
+
 from hygiene.cli import main
 
 

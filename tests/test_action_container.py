@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hygiene_testkit import parse_outputs
+from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -69,6 +70,9 @@ LOCK_LINE = re.compile(
 
 
 def parse_lock() -> dict[str, tuple[Version, str | None]]:
+    """name -> (version, marker). A name may be pinned once per Python range (uv's universal
+    resolution splits when no version supports every Python): then each pin has a marker and
+    the pin for the image's Python (3.12) is the one kept."""
     pins: dict[str, tuple[Version, str | None]] = {}
     for entry in lock_entries(LOCK.read_text("utf-8")):
         if entry.startswith("-"):
@@ -78,7 +82,10 @@ def parse_lock() -> dict[str, tuple[Version, str | None]]:
         m = LOCK_LINE.match(entry)
         assert m, f"{LOCK.name}: not `name==version --hash=sha256:…`: {entry[:120]!r}"
         name = canonicalize_name(m["name"])
-        assert name not in pins, f"{LOCK.name} pins {name} twice"
+        if name in pins:
+            assert pins[name][1] and m["marker"], f"{LOCK.name} pins {name} twice without a marker to choose"
+            if not Marker(m["marker"]).evaluate({"python_full_version": "3.12.0", "python_version": "3.12"}):
+                continue
         pins[name] = (Version(m["version"]), m["marker"])
     return pins
 

@@ -321,3 +321,77 @@ def test_hy301_goes_through_the_pipeline_like_any_rule(tmp_path):
     assert report["summary"]["suppressed"] == 1
     run_cli(*argv, "--ignore", "HY301")
     assert not [f for f in json.loads(out.read_text("utf-8"))["findings"] if f["rule"] == "HY301"]
+
+
+def test_index_pages_follow_the_options_pip_applies_to_the_whole_invocation(tmp_path):
+    """pip reads -r/-c files in one invocation: --index-url (last wins) and every
+    --extra-index-url of any of them apply to all; credentials never reach the SBOM."""
+    repo = write_tree(
+        tmp_path / "r",
+        {
+            "requirements.txt": "--index-url https://user:s3cret@mirror.example.com/simple/\n-r base.txt\nFlask_Login==0.6.3\n",
+            "base.txt": "--extra-index-url https://download.pytorch.org/whl/cpu\nclick==8.1.7\n",
+            "other/requirements.txt": "idna==3.10\n--extra-index-url ${TOKEN_URL}\n",
+        },
+    )
+    comps = components(sbom(repo, tmp_path))
+    mirror = ("https://mirror.example.com/simple/{}/", "package index page (pip's --index-url)")
+    torch = ("https://download.pytorch.org/whl/cpu/{}/", "package index page (pip's --extra-index-url)")
+    for ref, name in (("pkg:pypi/flask-login@0.6.3", "flask-login"), ("pkg:pypi/click@8.1.7", "click")):
+        refs = {(r["url"], r["comment"]) for r in comps[ref]["externalReferences"]}
+        assert refs == {(mirror[0].format(name), mirror[1]), (torch[0].format(name), torch[1])}
+        assert {r["type"] for r in comps[ref]["externalReferences"]} == {"distribution"}
+    # A file of another invocation uses PyPI; an unexpanded variable gives no reference.
+    assert comps["pkg:pypi/idna@3.10"]["externalReferences"] == [
+        {"comment": "package index page (pip's --index-url)", "type": "distribution", "url": "https://pypi.org/simple/idna/"}
+    ]
+    assert "s3cret" not in (tmp_path / "sbom.cdx.json").read_text("utf-8")
+
+
+def test_local_folders_are_components_without_a_purl(tmp_path):
+    repo = write_tree(
+        tmp_path / "r",
+        {
+            "sub/requirements.txt": "-e ./libs/msgpack\n./libs/acme-networkx\nfoo @ file:///opt/foo\n",
+            "package.json": '{"name": "app", "dependencies": {"loc": "file:../loc"}}',
+        },
+    )
+    doc = sbom(repo, tmp_path)
+    comps = components(doc)
+    expected = {
+        "hygiene:path:sub/libs/msgpack": ("msgpack", "./libs/msgpack", ("sub/requirements.txt", 1)),
+        "hygiene:path:sub/libs/acme-networkx": ("acme-networkx", "./libs/acme-networkx", ("sub/requirements.txt", 2)),
+        "hygiene:path:file:///opt/foo": ("foo", "file:///opt/foo", ("sub/requirements.txt", 3)),
+        "hygiene:path:../loc": ("loc", "file:../loc", ("package.json", 1)),
+    }
+    assert set(comps) == set(expected)
+    for ref, (name, written, where) in expected.items():
+        comp = comps[ref]
+        assert comp["name"] == name and "purl" not in comp and "version" not in comp
+        assert comp["externalReferences"] == [{"comment": "local path, as written", "type": "other", "url": written}]
+        assert props(comp)["hygiene:local-path"] == [ref.removeprefix("hygiene:path:")]
+        assert occurrences(comp) == [where]
+    assert {d["ref"] for d in doc["dependencies"]} >= set(expected)
+    # The repository's own code is not an incomplete SBOM entry.
+    out = tmp_path / "report.json"
+    run_cli("scan", str(repo), "--format", "json", "--output", str(out), "--sbom", str(tmp_path / "s.json"), "--fail-on", "never")
+    assert not [f for f in json.loads(out.read_text("utf-8"))["findings"] if f["rule"] == "HY301"]
+
+
+def test_an_sbom_that_fails_validation_is_not_written(tmp_path, monkeypatch):
+    """hygiene validates before writing; a failure (a bug in hygiene) exits 2, names where the
+    document is wrong and leaves no file behind."""
+    from hygiene.sbom import formats, validate
+
+    validate._validator.cache_clear()
+    monkeypatch.setitem(formats.CHECKERS, "iri-reference", lambda value: False)
+    try:
+        out = tmp_path / "sbom.cdx.json"
+        run = run_cli("sbom", str(EXAMPLE), "-o", str(out))
+        assert run.code == 2
+        assert "does not conform to the CycloneDX 1.6 schema, so it was not written" in run.stderr
+        assert "components/0/externalReferences/0/url" in run.stderr and "is not a 'iri-reference'" in run.stderr
+        assert not out.exists()
+        assert run_cli("sbom", str(EXAMPLE), "-o", str(out), "--no-validate").code == 0 and out.exists()
+    finally:
+        validate._validator.cache_clear()
