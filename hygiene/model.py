@@ -119,6 +119,12 @@ class Dependency:
     # records them (its dependency graph; the SBOM's `dependencies`). None when the lockfile
     # records no graph; () for a leaf.
     requires: tuple[str, ...] | None = None
+    # The same edges where the lockfile says which of its entries each one reaches:
+    # ``name@selector``, where yarn's selector is the descriptor's range (``ms@^2.1.0``, one of
+    # the target entry's patterns) and pnpm's the resolved version (``ms@2.1.3``); a bare name
+    # where it does not say. None when the lockfile records no such thing (the graph then goes
+    # by name, see `requires`).
+    requires_exact: tuple[str, ...] | None = None
 
     @property
     def key(self) -> str | None:

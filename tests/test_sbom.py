@@ -230,11 +230,19 @@ def test_xml_output(tmp_path):
     assert len(root.find("{http://cyclonedx.org/schema/bom/1.6}components")) == 17
 
 
-def test_npm_graph_follows_node_resolution(tmp_path):
+LOCK_FILES = {"npm-v3": "package-lock.json", "yarn-v1": "yarn.lock", "yarn-berry": "yarn.lock",
+              "pnpm-v5": "pnpm-lock.yaml", "pnpm-v6": "pnpm-lock.yaml", "pnpm-v9": "pnpm-lock.yaml"}
+
+
+@pytest.mark.parametrize("variant", sorted(LOCK_FILES))
+def test_npm_graph_goes_to_the_version_the_lock_resolves(tmp_path, variant):
+    """The lock has is-number 6.0.0 and 7.0.0: is-odd's edge goes to 6.0.0 as package-lock's
+    nested node_modules, yarn's descriptor `is-number@^6.0.0` and pnpm's `is-number: 6.0.0`
+    say."""
     repo = tmp_path / "app"
     repo.mkdir()
     shutil.copy(NPM / "package.json", repo / "package.json")
-    shutil.copy(NPM / "npm-v3" / "package-lock.json", repo / "package-lock.json")
+    shutil.copy(NPM / variant / LOCK_FILES[variant], repo / LOCK_FILES[variant])
     doc = sbom(repo, tmp_path)
     graph = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
     # is-odd 3.0.1 has its own nested is-number 6.0.0; the top-level one is 7.0.0.

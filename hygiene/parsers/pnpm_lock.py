@@ -128,6 +128,7 @@ def _importer(key: str, importer: dict[str, Any], location: Location, major: int
             declared.append(f"{name}@{spec}" if isinstance(spec, str) else name)
     for name, spec in specifiers.items():  # v5: every declared name has a specifier
         declared.append(f"{name}@{spec}" if isinstance(spec, str) else name)
+    edges = _edges(importer, _SECTIONS, major)
     return Dependency(
         ecosystem=ECOSYSTEM,
         name=None,
@@ -136,7 +137,8 @@ def _importer(key: str, importer: dict[str, Any], location: Location, major: int
         url=folder_key(key),
         extras=tuple(dict.fromkeys(declared)),
         text=key,
-        requires=_edges(importer, _SECTIONS, major),
+        requires=_names(edges),
+        requires_exact=edges,
     )
 
 
@@ -144,13 +146,42 @@ def _importer(key: str, importer: dict[str, Any], location: Location, major: int
 
 
 def _edges(entry: dict[str, Any], sections: tuple[str, ...], major: int) -> tuple[str, ...]:
-    """The names of the packages the dependency maps `sections` of an entry name."""
-    names: list[str] = []
+    """The edges the dependency maps `sections` of an entry record, each as ``name@version``
+    (the real package of an alias, the version without peer suffixes) when the map resolves
+    it, else the name (``link:``, ``file:``)."""
+    out: set[str] = set()
     for section in sections:
         deps = entry.get(section)
         if isinstance(deps, dict):
-            names += [_real_name(n, v, major) for n, v in deps.items()]
-    return requires(names)
+            for n, v in deps.items():
+                real = _real_name(n, v, major)
+                version = _resolved_version(v, major)
+                out.add(f"{real}@{version}" if version else real)
+    return tuple(sorted(out))
+
+
+def _names(edges: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """`Dependency.requires` from exact edges: the package names."""
+    return None if edges is None else requires(split_descriptor(e)[0] for e in edges)
+
+
+def _resolved_version(value: Any, major: int) -> str | None:
+    """The version a ``name: <value>`` edge reaches: ``1.0.0`` for ``1.0.0``,
+    ``1.0.0(react@18.2.0)`` (v6, v9), ``1.0.0_react@18.2.0`` (v5), an alias's ``ms@2.1.2``
+    (v9), ``/ms@2.1.2`` (v6) or ``/ms/2.1.2`` (v5); None for ``link:`` and other references."""
+    if isinstance(value, dict):  # v6 and v9 importers: {specifier, version}
+        value = value.get("version")
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if value.startswith("/") and major < 6:
+        return _key_name_version(value, major)[1]
+    value = value.removeprefix("/").split("(", 1)[0]
+    if major < 6:
+        value = value.split("_", 1)[0]
+    name, rest = split_descriptor(value)
+    version = rest if rest and is_package_name(name) else value
+    return version if _PLAIN_VERSION.match(version) else None
 
 
 def _real_name(name: str, value: Any, major: int) -> str:
@@ -178,12 +209,12 @@ def _snapshots(doc: YamlMap, major: int) -> dict[str, tuple[str, ...]] | None:
     snapshots = doc.get("snapshots")
     if not isinstance(snapshots, dict):
         return None
-    names: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
     for key, entry in snapshots.items():
         base = str(key).split("(", 1)[0]
         edges = _edges(entry, _GRAPH, major) if isinstance(entry, dict) else ()
-        names.setdefault(base, set()).update(edges)
-    return {key: requires(found) for key, found in names.items()}
+        found.setdefault(base, set()).update(edges)
+    return {key: tuple(sorted(edges)) for key, edges in found.items()}
 
 
 # -- packages ----------------------------------------------------------------------------------
@@ -249,6 +280,7 @@ def _package(
         hashes=integrity_hashes(resolution.get("integrity")),
         group="dev" if entry.get("dev") is True else None,
         text=key,
-        requires=edges,
+        requires=_names(edges),
+        requires_exact=edges,
         **fields,
     )

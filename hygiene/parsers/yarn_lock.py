@@ -249,6 +249,18 @@ def _graph(fields: Any, sections: tuple[str, ...], *, protocol: bool) -> tuple[s
     return requires(names)
 
 
+def _descriptors(fields: Any, sections: tuple[str, ...]) -> tuple[str, ...]:
+    """The same edges as yarn resolves them: the descriptor ``name@range`` (``my-ms@npm:ms@2``
+    for an alias), which is one of the patterns of the entry it reaches; the bare name for a
+    value yarn would not write."""
+    out: set[str] = set()
+    for section in sections:
+        deps = fields.get(section)
+        if isinstance(deps, dict):
+            out.update(f"{n}@{spec}" if isinstance(spec, str) and spec else n for n, spec in deps.items())
+    return tuple(sorted(out))
+
+
 def _v1_dependency(path: str, entry: _Entry) -> Dependency:
     install_name, spec = split_descriptor(entry.patterns[0])
     name, spec = alias_target(install_name, spec)
@@ -282,6 +294,7 @@ def _v1_dependency(path: str, entry: _Entry) -> Dependency:
         extras=tuple(entry.patterns),
         text=", ".join(entry.patterns),
         requires=_graph(fields, _V1_GRAPH, protocol=False),
+        requires_exact=_descriptors(fields, _V1_GRAPH),
     )
 
 
@@ -347,6 +360,7 @@ def _berry_dependency(
         hashes=hashes,
         text=key,
         requires=_graph(entry, _BERRY_GRAPH, protocol=True),
+        requires_exact=_descriptors(entry, _BERRY_GRAPH),
         **fields,
     )
 

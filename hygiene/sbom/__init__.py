@@ -33,6 +33,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from hygiene import __version__
 from hygiene.model import Dependency, Manifest, ManifestKind, SourceKind, normalize_name
+from hygiene.parsers._npm import split_descriptor
 from hygiene.sbom.validate import SbomInvalid
 from hygiene.urls import vcs_ref
 from hygiene.versions import is_full_commit
@@ -339,24 +340,35 @@ def _collect(manifests, roots: set[str] | None = None) -> dict[str, _Entry]:
         entry.deps.append((manifest, dep))
         if dep.specifier:
             entry.constraints.add(dep.specifier)
-    # The graph: edges a lockfile records between its own entries. A name is resolved to the
-    # version the lockfile means: node's lookup (nested node_modules first) for package-lock,
-    # else the lock's only version of that name; an ambiguous name gets no edge rather than a
-    # wrong one.
+    # The graph: edges a lockfile records between its own entries. An edge the lockfile
+    # resolves (`requires_exact`: yarn's descriptor, one of the target's patterns; pnpm's
+    # `name@version`) goes to that entry. A name is resolved to the version the lockfile means:
+    # node's lookup (nested node_modules first) for package-lock, else the lock's only version
+    # of that name; an ambiguous name gets no edge rather than a wrong one.
     for manifest in manifests:
         if not manifest.is_lockfile:
             continue
         versions: dict[str, set[str]] = defaultdict(set)
         by_key: dict[str, str] = {}
+        exact: dict[str, str] = {}  # descriptor or name@version -> purl
         for dep in manifest.dependencies:
             identity = _identity(dep)
             if identity and identity[2] is not None:
                 purl = _purl(*identity, dep)
                 versions[_key(identity[0], identity[1])].add(purl)
                 by_key[dep.text] = purl
+                if dep.ecosystem == "npm":
+                    exact[f"{identity[1]}@{identity[2]}"] = purl
+                    if manifest.kind is ManifestKind.YARN_LOCK:
+                        exact.update((pattern, purl) for pattern in dep.extras)
         npm_tree = manifest.kind is ManifestKind.PACKAGE_LOCK
 
-        def resolve(dep: Dependency, name: str, ecosystem: str) -> str | None:
+        def resolve(dep: Dependency, edge: str, ecosystem: str, is_exact: bool) -> str | None:
+            name = edge
+            if is_exact:
+                if edge in exact:
+                    return exact[edge]
+                name = split_descriptor(edge)[0]
             if npm_tree:
                 found = _node_lookup(by_key, dep.text, name)
                 if found:
@@ -365,10 +377,12 @@ def _collect(manifests, roots: set[str] | None = None) -> dict[str, _Entry]:
             return next(iter(candidates)) if len(candidates) == 1 else None
 
         for dep in manifest.dependencies:
-            if dep.requires is None:
+            is_exact = dep.requires_exact is not None
+            edges = dep.requires_exact if is_exact else dep.requires
+            if edges is None:
                 continue
             ecosystem = dep.ecosystem
-            targets = {t for t in (resolve(dep, r, ecosystem) for r in dep.requires) if t}
+            targets = {t for t in (resolve(dep, e, ecosystem, is_exact) for e in edges) if t}
             if dep.source is SourceKind.VIRTUAL and dep.url in (None, "", "."):
                 roots.update(t for t in targets if t in entries)  # the project's own entry
                 continue

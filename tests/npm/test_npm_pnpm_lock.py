@@ -303,3 +303,25 @@ packages:
     assert graph(parse("pnpm-lock.yaml", v5)) == [
         (".", ("b",)), ("/a/1.0.0_react@18.2.0", ("b", "react")),
     ]
+
+
+@pytest.mark.parametrize("variant", ["pnpm-v5", "pnpm-v6", "pnpm-v9"])
+def test_requires_exact_are_resolved_versions(variant):
+    """`is-odd` reaches is-number 6.0.0 (the lock has 6.0.0 and 7.0.0); the alias `my-ms` is
+    ms@2.1.2; peer suffixes (`(react@18)`, v5's `_react@18`) are not part of the version."""
+    m = load("app", variant)
+    exact = {d.text: d.requires_exact for d in m.dependencies}
+    odd = next(k for k in exact if "is-odd" in k)
+    assert exact[odd] == ("is-number@6.0.0",)
+    direct = ("@isaacs/string-locale-compare@1.1.0", "@types/ms@2.1.0", "is-number@7.0.0", "is-odd@3.0.1", "ms@2.1.2", "ms@2.1.3")
+    assert exact["."] == tuple(d for d in direct if variant != "pnpm-v5" or not d.startswith("@types"))
+    # `link:` edges stay names
+    ws = {d.text: d.requires_exact for d in load("workspaces", "pnpm").dependencies}
+    assert ws["packages/a"] == ("@fixture/b", "is-number@7.0.0")
+    text = (
+        "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      react-x:\n        specifier: ^1.0.0\n"
+        "        version: 1.0.0(react@18.2.0)\npackages:\n  react-x@1.0.0:\n    resolution: {integrity: sha512-AAAA}\n"
+        "snapshots:\n  react-x@1.0.0(react@18.2.0):\n    dependencies:\n      react: 18.2.0\n      my-ms: ms@2.1.2\n"
+    )
+    deps = {d.text: d.requires_exact for d in parse("pnpm-lock.yaml", text).dependencies}
+    assert deps == {".": ("react-x@1.0.0",), "react-x@1.0.0": ("ms@2.1.2", "react@18.2.0")}

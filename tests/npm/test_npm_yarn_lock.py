@@ -275,3 +275,17 @@ def test_requires_berry_protocols_and_peers():
     )
     (dom,) = parse("yarn.lock", text).dependencies
     assert dom.requires == ("@scope/real", "loose-envify", "ms", "react", "resolve", "scheduler")
+
+
+def test_requires_exact_are_the_descriptors_that_name_the_target_entry():
+    """`is-odd` needs `is-number@^6.0.0`: the entry with that pattern (6.0.0), not the other
+    `is-number` (7.0.0); an alias keeps its descriptor, which is the alias entry's pattern."""
+    v1 = {d.text: d.requires_exact for d in load("app", "yarn-v1").dependencies}
+    assert v1["is-odd@3.0.1"] == ("is-number@^6.0.0",)
+    assert v1["is-number@^6.0.0"] == ()
+    berry = {d.text: d.requires_exact for d in load("app", "yarn-berry").dependencies}
+    assert berry["is-odd@npm:3.0.1"] == ("is-number@npm:^6.0.0",)
+    assert berry["fixture-app@workspace:."] == (
+        "@isaacs/string-locale-compare@npm:^1.1.0", "@types/ms@*", "is-number@npm:^7.0.0",
+        "is-odd@npm:3.0.1", "ms@npm:~2.1.3", "my-ms@npm:ms@2.1.2",
+    )
