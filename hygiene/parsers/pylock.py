@@ -5,6 +5,11 @@ Each ``[[packages]]`` entry has exactly one source: an index (``index`` plus ``s
 ``directory = {path, editable}`` or ``archive = {url|path, hashes}``. Hashes are tables keyed
 by algorithm (``hashes = {sha256 = "…"}``).
 
+An entry whose marker only selects it for dependency groups or extras (``'dev' in
+dependency_groups``, ``'socks' in extras or 'all' in extras``) is installed only when one of
+them is asked for: its `group` is the first of them, unless the lock's ``default-groups`` holds
+one (installed by default). Any other marker (a platform, a Python version) leaves it ungrouped.
+
 The graph is optional in PEP 751: ``dependencies = [{name = "idna"}, …]`` (each table
 identifies another ``[[packages]]`` entry). `requires` is their names; None for an entry
 without the key, since the lock then does not say.
@@ -12,6 +17,7 @@ without the key, since the lock then does not say.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hygiene.model import Dependency, Manifest, ManifestKind, Setting, SourceKind
@@ -33,6 +39,8 @@ def parse(path: str, text: str) -> Manifest:
     dependencies: list[Dependency] = []
     settings: list[Setting] = []
     indexes: set[str] = set()
+    defaults = doc.get("default-groups")
+    defaults = {g for g in defaults if isinstance(g, str)} if isinstance(defaults, list) else set()
     for key, entry, name, version, location in iter_packages(doc, "packages", path, spans):
 
         sdist = _table(entry.get("sdist"))
@@ -80,6 +88,7 @@ def parse(path: str, text: str) -> Manifest:
                 artifact_urls=urls,
                 editable=editable,
                 marker=marker,
+                group=_selecting_group(marker, defaults),
                 requires=_requires(entry, name),
             )
         )
@@ -89,6 +98,21 @@ def parse(path: str, text: str) -> Manifest:
         dependencies=tuple(dependencies),
         settings=tuple(settings),
     )
+
+
+_SELECTOR = r"""\s*(?:'([^'\\]+)'|"([^"\\]+)")\s+in\s+(dependency_groups|extras)\s*"""
+_SELECTORS = re.compile(rf"\(?{_SELECTOR}\)?(?:\s+or\s+\(?{_SELECTOR}\)?)*")
+_ONE = re.compile(_SELECTOR)
+
+
+def _selecting_group(marker: str | None, defaults: set[str]) -> str | None:
+    if not marker or _SELECTORS.fullmatch(marker.strip()) is None:
+        return None
+    names = [m.group(1) or m.group(2) for m in _ONE.finditer(marker)]
+    kinds = {m.group(3) for m in _ONE.finditer(marker)}
+    if "dependency_groups" in kinds and defaults & set(names):
+        return None
+    return names[0] if names else None
 
 
 def _requires(entry: dict[str, Any], name: str) -> tuple[str, ...] | None:

@@ -181,3 +181,26 @@ version = "25.1.0"
     assert deps["requests"].requires == ("charset-normalizer", "idna")
     assert deps["idna"].requires == ()  # recorded as a leaf
     assert deps["attrs"].requires is None  # the key is optional: not recorded
+
+
+@pytest.mark.parametrize(
+    ("marker", "defaults", "group"),
+    [
+        ("'dev' in dependency_groups", [], "dev"),
+        ("'dev' in dependency_groups", ["dev"], None),  # installed by default
+        ("('lint' in dependency_groups) or ('dev' in dependency_groups)", ["dev"], None),
+        ("\"socks\" in extras or 'all' in extras", ["dev"], "socks"),
+        ("sys_platform == 'linux'", [], None),
+        # a condition on the platform as well: not only a group selection, so left ungrouped
+        ("'dev' in dependency_groups and sys_platform == 'linux'", [], None),
+        (None, [], None),
+    ],
+)
+def test_an_entry_only_groups_or_extras_select_has_that_group(marker, defaults, group):
+    text = (
+        f'lock-version = "1.0"\ncreated-by = "x"\ndefault-groups = {defaults!r}\n\n'
+        '[[packages]]\nname = "ruff"\nversion = "0.6.9"\n'
+        + (f"marker = '''{marker}'''\n" if marker else "")  # a TOML literal string
+    )
+    (dep,) = parse("pylock.toml", text).dependencies
+    assert dep.group == group
