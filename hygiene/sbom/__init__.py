@@ -103,6 +103,7 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
     from packageurl import PackageURL
 
     indexes = _indexes(result.manifests)
+    optional_refs = _optional_components(entries)
     for entry in sorted(entries.values(), key=lambda e: e.purl):
         hashes, urls, vcs = [], [], []
         index_pages: list[tuple[str, str]] = []  # (url, comment)
@@ -124,7 +125,7 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
                     page = (f"{index}/{entry.name}/", comment)
                     if page not in index_pages:
                         index_pages.append(page)
-        optional = all(_optional(d) for _, d in entry.deps)
+        optional = entry.purl in optional_refs
         scope = ComponentScope.REQUIRED
         if optional:
             scope = ComponentScope.OPTIONAL if include_dev else ComponentScope.EXCLUDED
@@ -328,11 +329,12 @@ def _collect(manifests, roots: set[str] | None = None) -> dict[str, _Entry]:
                 entry.constraints.add(dep.specifier)
             if version is not None and purl not in pinned_by_name[(ecosystem, _key(ecosystem, name))]:
                 pinned_by_name[(ecosystem, _key(ecosystem, name))].append(purl)
+    locks = [_lock_index(m) for m in manifests if m.is_lockfile]
     for manifest, dep in later:
         ecosystem, name, _ = _identity(dep)
         pinned = pinned_by_name.get((ecosystem, _key(ecosystem, name)))
         if pinned:
-            for purl in pinned:
+            for purl in _declared_versions(manifest, dep, name, pinned, locks, entries):
                 entries[purl].deps.append((manifest, dep))
             continue
         purl = _purl(ecosystem, name, None, dep)
@@ -345,38 +347,23 @@ def _collect(manifests, roots: set[str] | None = None) -> dict[str, _Entry]:
     # `name@version`) goes to that entry. A name is resolved to the version the lockfile means:
     # node's lookup (nested node_modules first) for package-lock, else the lock's only version
     # of that name; an ambiguous name gets no edge rather than a wrong one.
-    for manifest in manifests:
-        if not manifest.is_lockfile:
-            continue
-        versions: dict[str, set[str]] = defaultdict(set)
-        by_key: dict[str, str] = {}
-        exact: dict[str, str] = {}  # descriptor or name@version -> purl
-        for dep in manifest.dependencies:
-            identity = _identity(dep)
-            if identity and identity[2] is not None:
-                purl = _purl(*identity, dep)
-                versions[_key(identity[0], identity[1])].add(purl)
-                by_key[dep.text] = purl
-                if dep.ecosystem == "npm":
-                    exact[f"{identity[1]}@{identity[2]}"] = purl
-                    if manifest.kind is ManifestKind.YARN_LOCK:
-                        exact.update((pattern, purl) for pattern in dep.extras)
-        npm_tree = manifest.kind is ManifestKind.PACKAGE_LOCK
+    for index in locks:
+        npm_tree = index.manifest.kind is ManifestKind.PACKAGE_LOCK
 
-        def resolve(dep: Dependency, edge: str, ecosystem: str, is_exact: bool) -> str | None:
+        def resolve(dep: Dependency, edge: str, ecosystem: str, is_exact: bool, index=index, npm_tree=npm_tree) -> str | None:
             name = edge
             if is_exact:
-                if edge in exact:
-                    return exact[edge]
+                if edge in index.exact:
+                    return index.exact[edge]
                 name = split_descriptor(edge)[0]
             if npm_tree:
-                found = _node_lookup(by_key, dep.text, name)
+                found = _node_lookup(index.by_key, dep.text, name)
                 if found:
                     return found
-            candidates = versions.get(_key(ecosystem, name), set())
+            candidates = index.versions.get(_key(ecosystem, name), set())
             return next(iter(candidates)) if len(candidates) == 1 else None
 
-        for dep in manifest.dependencies:
+        for dep in index.manifest.dependencies:
             is_exact = dep.requires_exact is not None
             edges = dep.requires_exact if is_exact else dep.requires
             if edges is None:
@@ -396,12 +383,96 @@ def _collect(manifests, roots: set[str] | None = None) -> dict[str, _Entry]:
     return entries
 
 
+@dataclass
+class _LockIndex:
+    """How to find a lockfile's entries: by name, by entry key, by what pins one exactly."""
+
+    manifest: Manifest
+    versions: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # name key -> purls
+    by_key: dict[str, str] = field(default_factory=dict)  # entry key (Dependency.text) -> purl
+    exact: dict[str, str] = field(default_factory=dict)  # npm `name@version`, yarn pattern -> purl
+    importers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # pnpm folder -> exact edges
+
+
+def _lock_index(manifest: Manifest) -> _LockIndex:
+    index = _LockIndex(manifest)
+    for dep in manifest.dependencies:
+        if dep.source is SourceKind.VIRTUAL and dep.url is not None and dep.requires_exact is not None:
+            index.importers[dep.url] = dep.requires_exact
+        identity = _identity(dep)
+        if identity and identity[2] is not None:
+            purl = _purl(*identity, dep)
+            index.versions[_key(identity[0], identity[1])].add(purl)
+            index.by_key[dep.text] = purl
+            if dep.ecosystem == "npm":
+                index.exact[f"{identity[1]}@{identity[2]}"] = purl
+                if manifest.kind is ManifestKind.YARN_LOCK:
+                    index.exact.update((pattern, purl) for pattern in dep.extras)
+    return index
+
+
+def _declared_versions(manifest: Manifest, dep: Dependency, name: str, pinned: list[str], locks, entries) -> list[str]:
+    """The locked versions a range declaration is an occurrence of: for npm, the one the
+    lockfile beside (or above) the package.json resolves it to, as the package manager
+    installs it; for Python, those the specifier admits. When that finds none (a stale lock),
+    every locked version of the name."""
+    if dep.ecosystem == "npm":
+        found = _npm_resolution(manifest, dep, name, locks)
+        return [found] if found in pinned else pinned
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        spec = SpecifierSet(dep.specifier)
+    except InvalidSpecifier:
+        return pinned
+    admitted = []
+    for purl in pinned:
+        try:
+            if spec.contains(Version(entries[purl].version), prereleases=True):
+                admitted.append(purl)
+        except InvalidVersion:
+            continue
+    return admitted or pinned
+
+
+_NPM_LOCKS = (ManifestKind.PACKAGE_LOCK, ManifestKind.YARN_LOCK, ManifestKind.PNPM_LOCK)
+
+
+def _npm_resolution(manifest: Manifest, dep: Dependency, name: str, locks) -> str | None:
+    folder = posixpath.dirname(manifest.path) or "."
+    candidates = []
+    for index in locks:
+        lock_dir = posixpath.dirname(index.manifest.path) or "."
+        if index.manifest.kind in _NPM_LOCKS and (lock_dir == "." or folder == lock_dir or folder.startswith(lock_dir + "/")):
+            candidates.append((lock_dir.count("/") + (lock_dir != "."), index))
+    for _, index in sorted(candidates, key=lambda c: -c[0]):  # the nearest lock first
+        lock_dir = posixpath.dirname(index.manifest.path) or "."
+        rel = "." if folder == lock_dir else posixpath.relpath(folder, lock_dir)
+        kind = index.manifest.kind
+        if kind is ManifestKind.YARN_LOCK:
+            for descriptor in (f"{name}@{dep.specifier}", f"{name}@npm:{dep.specifier}"):
+                if descriptor in index.exact:
+                    return index.exact[descriptor]
+        elif kind is ManifestKind.PNPM_LOCK:
+            for edge in index.importers.get(rel, ()):
+                if split_descriptor(edge)[0] == name and edge in index.exact:
+                    return index.exact[edge]
+        else:
+            keys = ([f"{rel}/node_modules/{name}"] if rel != "." else []) + [f"node_modules/{name}"]
+            for key in keys:
+                if key in index.by_key:
+                    return index.by_key[key]
+    return None
+
+
 def _direct(entries: dict[str, _Entry], roots: set[str]) -> set[str]:
     """What the project depends on directly: what a lockfile's own project entry requires,
     whatever no other component requires, and every component declared outside a lockfile
     graph (requirements files, manifests, workflows, images)."""
     required = {r for e in entries.values() for r in e.requires}
-    return set(roots) | {ref for ref, e in entries.items() if ref not in required or not e.has_graph}
+    declared = {ref for ref, e in entries.items() if any(not m.is_lockfile for m, _ in e.deps)}
+    return set(roots) | declared | {ref for ref in entries if ref not in required}
 
 
 _INDEX_COMMENT = "package index page (pip's --index-url)"
@@ -550,6 +621,34 @@ def _github_path(ref: str) -> tuple[str, str, str] | None:
 
 def _optional(dep: Dependency) -> bool:
     return dep.group not in _REQUIRED_GROUPS
+
+
+def _optional_components(entries: dict[str, _Entry]) -> set[str]:
+    """The components only dev and optional groups need (scope `optional`). A declaration
+    says what it is needed for (`[dependency-groups] dev`, `devDependencies`, a lock entry
+    npm or Pipenv marks dev) but a lock entry without a group does not: a lockfile lists what
+    the project and its groups pull in together. So: a component is required when a
+    declaration in a required group names it or a required component depends on it (the
+    graph); optional when only declarations in other groups name it, or only optional
+    components depend on it; required when nothing says (no declaration, no graph)."""
+
+    def said(entry: _Entry) -> list[bool]:  # optional?, for each declaration that says
+        return [_optional(d) for m, d in entry.deps if not (m.is_lockfile and d.group is None)]
+
+    required_seeds = {ref for ref, e in entries.items() if not all(said(e) or [True])}
+    optional_seeds = {ref for ref, e in entries.items() if said(e) and all(said(e))}
+    required = _closure(required_seeds, entries)
+    return _closure(optional_seeds - required, entries) - required
+
+
+def _closure(refs: set[str], entries: dict[str, _Entry]) -> set[str]:
+    seen, todo = set(refs), list(refs)
+    while todo:
+        for target in entries[todo.pop()].requires:
+            if target not in seen and target in entries:
+                seen.add(target)
+                todo.append(target)
+    return seen
 
 
 def _hash_alg(name: str):
