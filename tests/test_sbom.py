@@ -337,15 +337,16 @@ def test_index_pages_follow_the_options_pip_applies_to_the_whole_invocation(tmp_
     repo = write_tree(
         tmp_path / "r",
         {
-            "requirements.txt": "--index-url https://user:s3cret@mirror.example.com/simple/\n-r base.txt\nFlask_Login==0.6.3\n",
+            "requirements.txt": "--index-url https://user:s3cret@mirror.example.com/simple/\n-r base.txt\n-c c.txt\nFlask_Login==0.6.3\n",
             "base.txt": "--extra-index-url https://download.pytorch.org/whl/cpu\nclick==8.1.7\n",
+            "c.txt": "six==1.16.0\n",
             "other/requirements.txt": "idna==3.10\n--extra-index-url ${TOKEN_URL}\n",
         },
     )
     comps = components(sbom(repo, tmp_path))
     mirror = ("https://mirror.example.com/simple/{}/", "package index page (pip's --index-url)")
     torch = ("https://download.pytorch.org/whl/cpu/{}/", "package index page (pip's --extra-index-url)")
-    for ref, name in (("pkg:pypi/flask-login@0.6.3", "flask-login"), ("pkg:pypi/click@8.1.7", "click")):
+    for ref, name in (("pkg:pypi/flask-login@0.6.3", "flask-login"), ("pkg:pypi/click@8.1.7", "click"), ("pkg:pypi/six@1.16.0", "six")):
         refs = {(r["url"], r["comment"]) for r in comps[ref]["externalReferences"]}
         assert refs == {(mirror[0].format(name), mirror[1]), (torch[0].format(name), torch[1])}
         assert {r["type"] for r in comps[ref]["externalReferences"]} == {"distribution"}

@@ -3,18 +3,24 @@
 One component per distinct package version across all manifests, identified by its canonical
 purl (also its `bom-ref`): `pkg:pypi` (PEP 503 names), `pkg:npm` (scopes encoded),
 `pkg:github` (actions and GitHub-hosted pre-commit hooks, at their ref), `pkg:docker` (images,
-at their digest or tag), `pkg:generic` (downloaded files). Each component carries every hash
-the manifests record, `distribution` / `vcs` references with the artifact URLs, where it is
-declared (`evidence.occurrences`: path and line), and `hygiene:*` properties. Declarations in
-abstract manifests (a `pyproject.toml` range, a `package.json` range) are occurrences of the
-locked version of that package when a lockfile pins it, else components of their own without a
-version, with the constraint as a property.
+at their digest or tag), `pkg:generic` (downloaded files); folders installed from the repository
+have no purl (`hygiene:path:<folder>`). Each component carries every hash the manifests record,
+`distribution` / `vcs` references with the artifact URLs and, for requirements files, the index
+page pip asks, where it is declared (`evidence.occurrences`: path and line), and `hygiene:*`
+properties. A range in an abstract manifest (pyproject, package.json) is an occurrence of the
+locked version it resolves to (the one the npm lock resolves it to; the Python versions its
+specifier admits), else a component of its own without a version, with the constraint as a
+property.
 
-The dependency graph comes from what lockfiles record (`Dependency.requires`); the project's
-direct dependencies hang from the root component, and every component appears in
-`dependencies` (a leaf with an empty list). Built with cyclonedx-python-lib (no hand-written
-CycloneDX); output is deterministic for the same inputs when `reproducible` (or
-`SOURCE_DATE_EPOCH`) is set: fixed timestamp, serial number derived from the content.
+The dependency graph comes from what lockfiles record (`Dependency.requires`, and
+`requires_exact` where the lock names the target entry); the project's direct dependencies (what
+a lock's project entry requires, what is declared outside a lock, what nothing requires) hang
+from the root component, and every component appears in `dependencies` (a leaf with an empty
+list). Scope follows the graph: `required` when a required declaration or a required component
+leads to it, `optional` when only dev / optional ones do. Built with cyclonedx-python-lib (no
+hand-written CycloneDX) and validated before it is written (:mod:`hygiene.sbom.validate`);
+output is deterministic for the same inputs when `reproducible` (or `SOURCE_DATE_EPOCH`) is
+set: fixed timestamp, serial number derived from the content.
 """
 
 from __future__ import annotations
@@ -120,7 +126,7 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
                     urls.append(url)
             if dep.source is SourceKind.VCS and dep.url and dep.url not in vcs:
                 vcs.append(dep.url)
-            if entry.ecosystem == "pypi" and dep.source is SourceKind.REGISTRY and manifest.kind is ManifestKind.REQUIREMENTS:
+            if entry.ecosystem == "pypi" and dep.source is SourceKind.REGISTRY and manifest.kind in _PIP_FILES:
                 for index, comment in indexes.get(manifest.path, ((DEFAULT_INDEX, _INDEX_COMMENT),)):
                     page = (f"{index}/{entry.name}/", comment)
                     if page not in index_pages:
@@ -475,6 +481,7 @@ def _direct(entries: dict[str, _Entry], roots: set[str]) -> set[str]:
     return set(roots) | declared | {ref for ref in entries if ref not in required}
 
 
+_PIP_FILES = (ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS)
 _INDEX_COMMENT = "package index page (pip's --index-url)"
 _EXTRA_INDEX_COMMENT = "package index page (pip's --extra-index-url)"
 _IRI_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -496,7 +503,7 @@ def _indexes(manifests) -> dict[str, tuple[tuple[str, str], ...]]:
     adds one. Credentials are dropped (an SBOM is shared); a value that is not an http(s) URL
     (an unexpanded ${VAR}, a local folder) gives no reference. A file with no --index-url
     uses PyPI, as pip does without configuration."""
-    files = {m.path: m for m in manifests if m.kind is ManifestKind.REQUIREMENTS}
+    files = {m.path: m for m in manifests if m.kind in _PIP_FILES}
     group = {path: path for path in files}
 
     def find(path: str) -> str:
