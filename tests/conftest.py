@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import ipaddress
 import json
+import socket
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -165,6 +167,44 @@ def parse_outputs(text: str) -> dict[str, str]:
             assert not line.strip(), f"not an output line: {line!r}"
             i += 1
     return out
+
+
+# -- no test touches the internet ------------------------------------------------------------
+# Every socket connection a test opens in this process must go to this machine (a local HTTP
+# server standing in for PyPI or npm); anything else fails the test at once, naming the
+# address. (Subprocesses the tests start, such as the pip oracle's, are not covered.)
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+class InternetAccessError(AssertionError):
+    """A test tried to reach a host that is not this machine."""
+
+
+def _local(sock: socket.socket, address) -> bool:
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _guarded(real):
+    def connect(sock, address):
+        if not _local(sock, address):
+            raise InternetAccessError(f"a test tried to connect to {address!r}; tests must use a local server")
+        return real(sock, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch):
+    monkeypatch.setattr(socket.socket, "connect", _guarded(_real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
 
 
 sys.modules.setdefault("hygiene_testkit", sys.modules[__name__])
