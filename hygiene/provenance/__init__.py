@@ -34,6 +34,7 @@ class Publisher:
     repository: str | None = None
     workflow: str | None = None
     environment: str | None = None
+    raw: dict = field(default_factory=dict, compare=False, repr=False)  # as the registry wrote it
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Attestation:
     certificate: bytes
     transparency_entries: tuple = ()
     predicate_type: str | None = None
+    publisher: Publisher | None = None  # its bundle's
+    raw: dict = field(default_factory=dict, compare=False, repr=False)  # as the registry wrote it
 
 
 @dataclass(frozen=True)

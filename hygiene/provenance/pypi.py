@@ -150,9 +150,9 @@ def parse_provenance(doc) -> tuple[Publisher | None, tuple[Attestation, ...]]:
     for bundle in bundles:
         if not isinstance(bundle, dict) or not isinstance(bundle.get("attestations"), list):
             raise ValueError("a bundle without `attestations`")
-        if publisher is None and isinstance(bundle.get("publisher"), dict):
-            publisher = _publisher(bundle["publisher"])
-        attestations += [_attestation(a) for a in bundle["attestations"]]
+        own = _publisher(bundle["publisher"]) if isinstance(bundle.get("publisher"), dict) else None
+        publisher = publisher or own
+        attestations += [_attestation(a, own) for a in bundle["attestations"]]
     if not attestations:
         raise ValueError("no attestations")
     return publisher, tuple(attestations)
@@ -164,10 +164,10 @@ def _publisher(doc: dict) -> Publisher:
         return value if isinstance(value, str) and value else None
 
     workflow = text("workflow") or text("workflow_filepath")  # GitHub; GitLab
-    return Publisher(text("kind") or "unknown", text("repository"), workflow, text("environment"))
+    return Publisher(text("kind") or "unknown", text("repository"), workflow, text("environment"), raw=doc)
 
 
-def _attestation(doc) -> Attestation:
+def _attestation(doc, publisher: Publisher | None) -> Attestation:
     if not isinstance(doc, dict) or doc.get("version") != 1:
         raise ValueError("an attestation whose `version` is not 1")
     envelope, material = doc.get("envelope"), doc.get("verification_material")
@@ -186,6 +186,8 @@ def _attestation(doc) -> Attestation:
         certificate=_b64(material.get("certificate"), "verification_material.certificate"),
         transparency_entries=tuple(entries) if isinstance(entries, list) else (),
         predicate_type=predicate if isinstance(predicate, str) else None,
+        publisher=publisher,
+        raw=doc,
     )
 
 
