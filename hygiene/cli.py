@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan.add_argument("--sbom", type=Path, metavar="FILE", help="also write a CycloneDX SBOM (JSON, spec 1.6) to FILE")
     scan.add_argument("--no-validate", action="store_true", help="write the SBOM without validating it against the CycloneDX schema")
+    prov = scan.add_argument_group("provenance (network; needs the `provenance` extra)")
+    prov.add_argument("--verify-provenance", action="store_true", help="verify the PEP 740 provenance of every Python file pinned by sha256 (HY401, HY402)")
+    prov.add_argument("--index-url", metavar="URL", default="https://pypi.org/simple", help="the PEP 691 JSON index to ask (default: PyPI)")
+    prov.add_argument("--offline", action="store_true", help="fetch nothing; use cached answers, list what could not be checked under skipped")
+    prov.add_argument("--trusted-root", type=Path, metavar="FILE", help="sigstore trusted root (default: the production root the sigstore package ships; never refreshed)")
+    prov.add_argument("--staging", action="store_true", help="use sigstore's staging trusted root")
 
     sbom = sub.add_parser("sbom", help="write a CycloneDX SBOM of every dependency the manifests declare")
     sbom.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders or files to scan (default: .)")
@@ -134,7 +140,18 @@ def _scan(args: argparse.Namespace) -> int:
             raise ConfigError(f"{p}: no such file or folder")
     root = scan_root(paths)
     config = _config_for(args, root)
-    result = scan(paths, config, sbom=args.sbom is not None)
+    provenance = None
+    if args.verify_provenance:
+        from hygiene.checks.provenance import ProvenanceOptions
+
+        if args.trusted_root is not None and not args.trusted_root.is_file():
+            raise ConfigError(f"--trusted-root {args.trusted_root}: no such file")
+        provenance = ProvenanceOptions(
+            index_url=args.index_url, offline=args.offline, trusted_root=args.trusted_root, staging=args.staging
+        )
+    elif args.offline or args.trusted_root is not None or args.staging or args.index_url != "https://pypi.org/simple":
+        raise ConfigError("--index-url, --offline, --trusted-root and --staging go with --verify-provenance")
+    result = scan(paths, config, sbom=args.sbom is not None, provenance=provenance)
     if args.sbom is not None:
         from hygiene import sbom
 

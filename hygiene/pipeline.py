@@ -65,6 +65,7 @@ class ScanResult:
     principles: dict = field(default_factory=dict)
     suppressed: int = 0
     files: int = 0  # manifests parsed
+    provenance: tuple[dict, ...] | None = None  # per pinned file, with --verify-provenance
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity is not None and f.severity.value == severity)
@@ -289,14 +290,18 @@ def _merge(parts: Sequence[_Part]) -> tuple[tuple[Finding, ...], int]:
     return tuple(out), len(suppressed)
 
 
-def scan(paths: Sequence[Path], config: Config, *, keep_manifests: bool = False, sbom: bool = False) -> ScanResult:
+def scan(
+    paths: Sequence[Path], config: Config, *, keep_manifests: bool = False, sbom: bool = False, provenance=None
+) -> ScanResult:
     """Scan `paths` with `config`. Large trees are split across processes by include-connected
     groups of files; `keep_manifests` keeps the parsed records in the result (in one process).
     `sbom`: an SBOM is written from this scan, so HY301 reports what it cannot record exactly
-    (this keeps the manifests too: the SBOM is built from them)."""
+    (this keeps the manifests too: the SBOM is built from them). `provenance`: options of
+    `hygiene.checks.provenance` to verify what pinned artifacts' registries attest, after the
+    other checks (network; the manifests are kept)."""
     root = scan_root(paths)
     candidates, errors = discover(root, [Path(os.path.abspath(p)) for p in paths] or [root], config.exclude)
-    parts = _run_parts(root, candidates, config, keep_manifests or sbom, sbom)
+    parts = _run_parts(root, candidates, config, keep_manifests or sbom or provenance is not None, sbom)
     skipped: list[Skipped] = []
     files: set[str] = set()
     manifests: list[Manifest] = []
@@ -313,17 +318,42 @@ def scan(paths: Sequence[Path], config: Config, *, keep_manifests: bool = False,
                 files.add(m.path)
             else:
                 files.add(m)
+    not_yet = NOT_YET
+    entries = None
+    if provenance is not None:
+        ordered, more_suppressed, entries, more_skipped = _verify_provenance(root, config, manifests, provenance, ordered)
+        suppressed += more_suppressed
+        skipped.extend(more_skipped)
+        not_yet = tuple(s for s in NOT_YET if not s.check.startswith("provenance"))
     return ScanResult(
         root=root,
         findings=ordered,
         errors=tuple(sorted(set(errors), key=lambda e: (e.path, e.line or 0, e.reason))),
-        skipped=tuple(skipped) + NOT_YET,
+        skipped=tuple(skipped) + not_yet,
         manifests=tuple(sorted(manifests, key=lambda m: m.path)),
         config=config,
         principles=assess(ordered, config),
         suppressed=suppressed,
         files=len(files),
+        provenance=tuple(entries) if entries is not None else None,
     )
+
+
+def _verify_provenance(root: Path, config: Config, manifests, options, ordered):
+    """The provenance findings, selected and suppressed like any other, merged into `ordered`."""
+    from hygiene.checks.provenance import verify_provenance
+
+    raw, entries, skipped = verify_provenance(manifests, options)
+    reader = RootReader(root, config.max_file_size)
+    suppressions: dict[str, Suppressions] = {}
+    for path in {f.location.path for f in raw}:
+        try:
+            suppressions[path] = find_suppressions(reader.read_text(path))
+        except ManifestError:
+            pass
+    found, suppressed = _finalise(raw, config, suppressions)
+    merged = tuple(sorted((*ordered, *found), key=lambda f: (f.location.path, f.location.line, f.rule, f.message)))
+    return merged, len(suppressed), entries, skipped
 
 
 def _load(spec: str):

@@ -55,6 +55,8 @@ def document(result: ScanResult) -> dict:
             {"path": e.path, "reason": e.reason, **({"line": e.line} if e.line is not None else {})}
             for e in result.errors
         ],
+        # Only when provenance was verified (scan --verify-provenance): one entry per pinned file.
+        **({"provenance": list(result.provenance)} if result.provenance is not None else {}),
     }
 
 
