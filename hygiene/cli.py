@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hygiene import __version__, rules
 from hygiene.config import FAIL_ON, Config, ConfigError, load_with_overrides, split_list
+from hygiene.escape import log_safe
 
 EXIT_OK, EXIT_USAGE = 0, 2  # 1 (findings) comes from ScanResult.exit_code
 
@@ -86,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     sbom.add_argument("--no-validate", action="store_true", help="skip validating the JSON against the CycloneDX schema (done by default; XML is never validated)")
     sbom.add_argument("--config", type=Path, metavar="FILE", help="configuration file")
 
+    verify = sub.add_parser("verify", help="verify signed material offline (needs the `provenance` extra)")
+    verify_sub = verify.add_subparsers(dest="what", metavar="WHAT", required=True)
+    vb = verify_sub.add_parser("bundle", help="verify a sigstore bundle for an artifact")
+    vb.add_argument("artifact", metavar="ARTIFACT", help="the signed file, or sha256:<hex>")
+    vb.add_argument("--bundle", type=Path, metavar="FILE", required=True, help="the sigstore bundle (.sigstore.json, .sigstore)")
+    who = vb.add_mutually_exclusive_group(required=True)
+    who.add_argument("--cert-identity", metavar="ID", help="the identity the certificate must name (email, URI)")
+    who.add_argument("--cert-identity-regexp", metavar="RE", help="a regular expression the whole identity must match")
+    vb.add_argument("--cert-oidc-issuer", metavar="URL", required=True, help="the OIDC issuer the certificate must name")
+    vb.add_argument("--trusted-root", type=Path, metavar="FILE", help="sigstore trusted root (default: the production root the sigstore package ships)")
+    vb.add_argument("--staging", action="store_true", help="sigstore's staging trusted root")
+
     rules_cmd = sub.add_parser("rules", help="list the rule catalogue")
     rules_cmd.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
@@ -102,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             return _scan(args)
         if args.command == "sbom":
             return _sbom(args)
+        if args.command == "verify":
+            return _verify(args)
         if args.command == "rules":
             return _rules(args)
         if args.command == "explain":
@@ -194,6 +209,34 @@ def _sbom(args: argparse.Namespace) -> int:
         _write(args.output, text, "--output")
     for e in result.errors:
         print(f"hygiene: {e.path}: {e.reason} (not in the SBOM)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """Exit 0 only when the bundle verifies; the reason on stderr otherwise (exit 1)."""
+    from hygiene.provenance.verify import VerificationFailed, available, trusted_root
+
+    why = available()
+    if why is not None:
+        raise ConfigError(why)
+    if args.trusted_root is not None and args.staging:
+        raise ConfigError("--trusted-root and --staging: give one")
+    from hygiene.provenance.bundles import verify_bundle
+
+    try:
+        root = trusted_root(args.trusted_root, staging=args.staging)
+        what = verify_bundle(
+            args.artifact,
+            args.bundle,
+            issuer=args.cert_oidc_issuer,
+            identity=args.cert_identity,
+            identity_regexp=args.cert_identity_regexp,
+            root=root,
+        )
+    except VerificationFailed as exc:
+        print(f"FAIL: {log_safe(args.artifact)}: {log_safe(str(exc))}", file=sys.stderr)
+        return 1
+    print(f"OK: {log_safe(args.artifact)}: {what}")
     return EXIT_OK
 
 

@@ -22,7 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from hygiene.model import Dependency, Finding, Manifest, Skipped, SourceKind, normalize_name
+from hygiene.model import (
+    Dependency,
+    Finding,
+    Manifest,
+    Skipped,
+    SourceKind,
+    normalize_name,
+)
 from hygiene.provenance import Provenance
 
 PYPI = "https://pypi.org/simple"
@@ -44,7 +51,12 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
     """(findings, one JSON-ready entry per looked-up artifact, skipped)."""
     from hygiene.net import Http, default_cache_dir
     from hygiene.provenance.pypi import PyPIProvenance
-    from hygiene.provenance.verify import Pep740Verifier, VerificationFailed, available, trusted_root
+    from hygiene.provenance.verify import (
+        Pep740Verifier,
+        VerificationFailed,
+        available,
+        trusted_root,
+    )
 
     skipped = [
         Skipped("provenance of npm packages (HY401-HY403)", "not implemented in this release"),

@@ -70,7 +70,8 @@ class Pep740Verifier:
     def __call__(self, attestation: Attestation, filename: str, sha256: str) -> None:
         import sigstore.errors
         from pydantic import TypeAdapter, ValidationError
-        from pypi_attestations import Attestation as Pep740, AttestationError, Publisher
+        from pypi_attestations import Attestation as Pep740
+        from pypi_attestations import AttestationError, Publisher
 
         if attestation.publisher is None:
             raise VerificationFailed("the bundle names no publisher to check the certificate against")
