@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -53,6 +54,8 @@ class Inputs:
     summary: bool = True
     annotations: bool = True
     only_changed: bool = False
+    verify_provenance: bool = False
+    index_url: str = "https://pypi.org/simple"
 
 
 def read_inputs(env: Mapping[str, str]) -> Inputs:
@@ -86,7 +89,17 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
         summary=boolean("summary", "true"),
         annotations=boolean("annotations", "true"),
         only_changed=boolean("only-changed", "false"),
+        verify_provenance=boolean("verify-provenance", "false"),
+        index_url=_index_url(raw("index-url", "")),
     )
+
+
+def _index_url(value: str) -> str:
+    if not value:
+        return "https://pypi.org/simple"
+    if not value.startswith(("https://", "http://")):
+        raise InputError(f"input 'index-url' must be an http(s) URL, not {value!r}")
+    return value
 
 
 class Workspace:
@@ -181,7 +194,13 @@ def run(env: Mapping[str, str]) -> int:
     config = load_with_overrides(
         root, config_file=config_file, select=inputs.select, ignore=inputs.ignore, fail_on=inputs.fail_on, flag="input "
     )
-    result = scan([target], config, sbom=bool(inputs.sbom))
+    provenance = None
+    if inputs.verify_provenance:
+        from hygiene.checks.provenance import ProvenanceOptions
+
+        # Answers are cached in the container's own temporary folder: never in the repository.
+        provenance = ProvenanceOptions(index_url=inputs.index_url, cache_dir=Path(tempfile.gettempdir()) / "hygiene-http")
+    result = scan([target], config, sbom=bool(inputs.sbom), provenance=provenance)
     context = ReportContext.for_scan(root, {**env, "GITHUB_WORKSPACE": str(workspace.root)})
     sbom_path = ""
     sbom_failed = False

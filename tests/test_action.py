@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import subprocess
 from pathlib import Path
 
@@ -163,6 +164,8 @@ def test_path_and_config_inputs_are_workspace_relative(runner, capsys):
         ({"json": "."}, "input 'json': '.' is a folder, not a file"),
         ({"select": "HY999"}, "input select: unknown rule 'HY999'"),
         ({"config": "nope.toml"}, "nope.toml: configuration file not found"),
+        ({"verify-provenance": "yes please"}, "input 'verify-provenance' must be true or false, not 'yes please'"),
+        ({"index-url": "file:///etc"}, "input 'index-url' must be an http(s) URL, not 'file:///etc'"),
     ],
 )
 def test_bad_inputs_name_the_input(runner, capsys, inputs, message):
@@ -263,3 +266,23 @@ def test_sbom_input_writes_the_sbom_and_sets_sbom_path(runner, capsys):
     assert code == 1  # the findings still decide the exit code
     # HY301 notes: none of the three can be recorded with both an exact version and a hash.
     assert (outputs["findings"], outputs["notes"]) == ("6", "3")
+
+
+def test_verify_provenance_input_reports_hy401_where_the_file_is_pinned(runner, capsys, tmp_path, monkeypatch):
+    pytest.importorskip("sigstore")
+    pytest.importorskip("pypi_attestations")
+    httpserver = pytest.importorskip("pytest_httpserver").HTTPServer()
+    httpserver.start()
+    try:
+        sha = "ab" * 32
+        httpserver.expect_request("/simple/click/").respond_with_json(
+            {"meta": {"api-version": "1.3"}, "files": [{"filename": "click-8.1.7-py3-none-any.whl", "hashes": {"sha256": sha}, "provenance": None}]}
+        )
+        write_tree(runner.workspace, {"requirements.txt": f"click==8.1.7 --hash=sha256:{sha}\n"})
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the answer cache
+        code, out, outputs, _ = runner(capsys, **{"verify-provenance": "true", "index-url": httpserver.url_for("/simple")})
+    finally:
+        httpserver.stop()
+    assert code == 0 and outputs["notes"] == "1"
+    assert "::notice file=requirements.txt,line=1,title=HY401 provenance-missing::`click==8.1.7`: " in out
+    assert "the index publishes no provenance for click-8.1.7-py3-none-any.whl" in out
