@@ -199,7 +199,11 @@ def run(env: Mapping[str, str]) -> int:
         from hygiene.checks.provenance import ProvenanceOptions
 
         # Answers are cached in the container's own temporary folder: never in the repository.
-        provenance = ProvenanceOptions(index_url=inputs.index_url, cache_dir=Path(tempfile.gettempdir()) / "hygiene-http")
+        provenance = ProvenanceOptions(
+            index_url=inputs.index_url,
+            cache_dir=Path(tempfile.gettempdir()) / "hygiene-http",
+            trusted_publishers=config.trusted_publishers,
+        )
     result = scan([target], config, sbom=bool(inputs.sbom), provenance=provenance)
     context = ReportContext.for_scan(root, {**env, "GITHUB_WORKSPACE": str(workspace.root)})
     sbom_path = ""

@@ -162,7 +162,11 @@ def _scan(args: argparse.Namespace) -> int:
         if args.trusted_root is not None and not args.trusted_root.is_file():
             raise ConfigError(f"--trusted-root {args.trusted_root}: no such file")
         provenance = ProvenanceOptions(
-            index_url=args.index_url, offline=args.offline, trusted_root=args.trusted_root, staging=args.staging
+            index_url=args.index_url,
+            offline=args.offline,
+            trusted_root=args.trusted_root,
+            staging=args.staging,
+            trusted_publishers=config.trusted_publishers,
         )
     elif args.offline or args.trusted_root is not None or args.staging or args.index_url != "https://pypi.org/simple":
         raise ConfigError("--index-url, --offline, --trusted-root and --staging go with --verify-provenance")

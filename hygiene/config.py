@@ -14,11 +14,14 @@ Keys (kebab-case; snake_case is accepted too):
     allowed-python-hosts = ["pypi.org", "files.pythonhosted.org", "pypi.internal.example"]
     allowed-npm-hosts = ["registry.npmjs.org", "registry.yarnpkg.com"]
     action-pins = { "myorg/*" = "ref-pin" }   # HY110 policy per owner: hash-pin | ref-pin
+    trusted-publishers = { "flask" = "pallets/flask", "acme-*" = "acme/*/release.yml" }
+                                        # HY403: who may publish a package (OWNER/REPO[/WORKFLOW])
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -52,6 +55,7 @@ class Config:
     allowed_python_hosts: tuple[str, ...] = ("pypi.org", "files.pythonhosted.org")
     allowed_npm_hosts: tuple[str, ...] = ("registry.npmjs.org", "registry.yarnpkg.com")
     action_pins: tuple[tuple[str, str], ...] = ()
+    trusted_publishers: tuple[tuple[str, str], ...] = ()  # (package pattern, OWNER/REPO[/WORKFLOW])
     source: str | None = None  # where it was read from
     enabled: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -96,6 +100,7 @@ _KEYS = {
     "allowed-python-hosts",
     "allowed-npm-hosts",
     "action-pins",
+    "trusted-publishers",
 }
 
 
@@ -182,7 +187,26 @@ def from_mapping(data: dict, where: str) -> Config:
         # Most specific pattern first: fewer wildcards, then longer.
         ordered = sorted(pins.items(), key=lambda kv: (kv[0].count("*"), -len(kv[0])))
         updates["action_pins"] = tuple((k.lower(), v) for k, v in ordered)
+    if "trusted-publishers" in norm:
+        publishers = norm["trusted-publishers"]
+        if not isinstance(publishers, dict) or not all(
+            isinstance(k, str) and k and isinstance(v, str) and _PUBLISHER.fullmatch(v) for k, v in publishers.items()
+        ):
+            raise ConfigError(
+                f"{where}: `trusted-publishers` must map package names or patterns (\"acme-*\") to "
+                "\"OWNER/REPO\" or \"OWNER/REPO/WORKFLOW\" (globs allowed)"
+            )
+        ordered = sorted(publishers.items(), key=lambda kv: (kv[0].count("*"), -len(kv[0])))
+        updates["trusted_publishers"] = tuple((_normalize_pattern(k), v) for k, v in ordered)
     return replace(cfg, **updates)
+
+
+_PUBLISHER = re.compile(r"[^/\s]+/[^/\s]+(?:/[^/\s]+)?")
+
+
+def _normalize_pattern(pattern: str) -> str:
+    """A package name pattern, PEP 503-normalised around its wildcards."""
+    return "*".join(re.sub(r"[-_.]+", "-", part).lower() for part in pattern.split("*"))
 
 
 ACTION_PIN_POLICIES = ("hash-pin", "ref-pin")

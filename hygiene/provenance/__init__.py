@@ -64,6 +64,8 @@ class Provenance:
     source: str | None = None  # the URL the attestations came from
     publisher: Publisher | None = None
     attestations: tuple[Attestation, ...] = field(default=(), repr=False)
+    # Set when the attestations verify but name another publisher than expected (HY403): why.
+    publisher_mismatch: str | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

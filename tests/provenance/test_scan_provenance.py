@@ -142,3 +142,77 @@ def test_provenance_options_need_the_flag_and_a_real_root(tmp_path):
     _, report = scan(repo, tmp_path, "--trusted-root", str(bogus))
     (entry,) = [s for s in report["skipped"] if s["check"] == "provenance (HY401, HY402)"]
     assert entry["reason"].startswith(f"{bogus}: not a sigstore trusted root")
+
+
+# -- HY403: the publisher -------------------------------------------------------------------------
+
+
+def publisher_case(httpserver, tmp_path, config: str = "", metadata: dict | None = None):
+    url = index(httpserver)
+    if metadata is not None:
+        httpserver.expect_request("/pypi/pypi-attestations/0.0.19/json").respond_with_json(metadata)
+    files = {"requirements.txt": f"pypi-attestations==0.0.19 --hash=sha256:{SDIST_SHA}\n"}
+    if config:
+        files[".hygiene.toml"] = config
+    repo = write_tree(tmp_path / "repo", files)
+    _, report = scan(repo, tmp_path, "--index-url", url)
+    return rows(report, "HY401", "HY402", "HY403"), {e["package"]: (e["status"], e["reason"]) for e in report["provenance"]}
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "policy",
+    ['"pypi-attestations" = "trailofbits/pypi-attestations"', '"pypi-*" = "trailofbits/*/release.yml"',
+     '"PyPI_Attestations" = "TrailOfBits/pypi-attestations/release.yml"'],
+)
+def test_a_publisher_the_policy_allows_passes(httpserver, tmp_path, policy):
+    found, status = publisher_case(httpserver, tmp_path, f"trusted-publishers = {{ {policy} }}\n")
+    assert found == [] and status == {"pypi-attestations": ("verified", "")}
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        ("pypa/pypi-attestations", "pypa/pypi-attestations"),
+        ("trailofbits/pypi-attestations/publish.yml", "trailofbits/pypi-attestations/publish.yml"),
+    ],
+)
+def test_a_publisher_the_policy_does_not_allow_is_hy403(httpserver, tmp_path, policy, expected):
+    found, status = publisher_case(httpserver, tmp_path, f'trusted-publishers = {{ "pypi-attestations" = "{policy}" }}\n')
+    why = f"it names the publisher trailofbits/pypi-attestations (release.yml), not {expected} as `trusted-publishers` requires"
+    assert found == [("requirements.txt", 1, "HY403", f"`pypi-attestations==0.0.19`: the provenance of {SDIST} verifies, but {why}")]
+    assert status == {"pypi-attestations": ("failed", f"publisher mismatch: {why}")}
+
+
+@needs_shared
+def test_without_a_policy_the_publisher_must_be_the_declared_repository(httpserver, tmp_path):
+    same = {"info": {"project_urls": {"Source": "https://github.com/trailofbits/pypi-attestations/tree/main", "Docs": "https://x.example"}}}
+    found, status = publisher_case(httpserver, tmp_path, metadata=same)
+    assert found == [] and status["pypi-attestations"][0] == "verified"
+
+
+@needs_shared
+def test_a_publisher_other_than_the_declared_repository_is_hy403(httpserver, tmp_path):
+    other = {"info": {"home_page": "https://github.com/pypi/pypi-attestations.git", "project_urls": None}}
+    found, _ = publisher_case(httpserver, tmp_path, metadata=other)
+    assert found == [("requirements.txt", 1, "HY403",
+                      f"`pypi-attestations==0.0.19`: the provenance of {SDIST} verifies, but it names the publisher "
+                      "github.com/trailofbits/pypi-attestations (release.yml), while the release declares "
+                      "github.com/pypi/pypi-attestations")]
+
+
+@needs_shared
+def test_no_declared_repository_means_nothing_to_compare(httpserver, tmp_path):
+    found, status = publisher_case(httpserver, tmp_path, metadata={"info": {"project_urls": {"Home": "https://example.com"}}})
+    assert found == [] and status["pypi-attestations"][0] == "verified"
+    # no JSON API at all (a plain mirror answers 404 there): the same
+    httpserver.clear()
+    found, status = publisher_case(httpserver, tmp_path / "again")
+    assert found == [] and status["pypi-attestations"][0] == "verified"
+
+
+def test_trusted_publishers_is_validated(tmp_path):
+    repo = write_tree(tmp_path / "repo", {"requirements.txt": "flask==3.0.3\n", ".hygiene.toml": 'trusted-publishers = { "flask" = "pallets" }\n'})
+    run = run_cli("scan", str(repo))
+    assert run.code == 2 and "`trusted-publishers` must map package names" in run.stderr
