@@ -203,6 +203,7 @@ def run(env: Mapping[str, str]) -> int:
             index_url=inputs.index_url,
             cache_dir=Path(tempfile.gettempdir()) / "hygiene-http",
             trusted_publishers=config.trusted_publishers,
+            sigstore_identities=config.sigstore_identities,
         )
     result = scan([target], config, sbom=bool(inputs.sbom), provenance=provenance)
     context = ReportContext.for_scan(root, {**env, "GITHUB_WORKSPACE": str(workspace.root)})

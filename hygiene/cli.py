@@ -167,6 +167,7 @@ def _scan(args: argparse.Namespace) -> int:
             trusted_root=args.trusted_root,
             staging=args.staging,
             trusted_publishers=config.trusted_publishers,
+            sigstore_identities=config.sigstore_identities,
         )
     elif args.offline or args.trusted_root is not None or args.staging or args.index_url != "https://pypi.org/simple":
         raise ConfigError("--index-url, --offline, --trusted-root and --staging go with --verify-provenance")

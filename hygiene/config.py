@@ -16,6 +16,10 @@ Keys (kebab-case; snake_case is accepted too):
     action-pins = { "myorg/*" = "ref-pin" }   # HY110 policy per owner: hash-pin | ref-pin
     trusted-publishers = { "flask" = "pallets/flask", "acme-*" = "acme/*/release.yml" }
                                         # HY403: who may publish a package (OWNER/REPO[/WORKFLOW])
+    sigstore-identities = [             # HY404: who signs the bundles the repository ships
+        { paths = ["dist/*"], identity-regexp = "https://github\\.com/acme/app/.*",
+          issuer = "https://token.actions.githubusercontent.com" },
+    ]
 """
 
 from __future__ import annotations
@@ -56,6 +60,8 @@ class Config:
     allowed_npm_hosts: tuple[str, ...] = ("registry.npmjs.org", "registry.yarnpkg.com")
     action_pins: tuple[tuple[str, str], ...] = ()
     trusted_publishers: tuple[tuple[str, str], ...] = ()  # (package pattern, OWNER/REPO[/WORKFLOW])
+    # (bundle path globs, identity, identity regexp, issuer): one of identity / regexp is set.
+    sigstore_identities: tuple[tuple[tuple[str, ...], str | None, str | None, str], ...] = ()
     source: str | None = None  # where it was read from
     enabled: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -101,6 +107,7 @@ _KEYS = {
     "allowed-npm-hosts",
     "action-pins",
     "trusted-publishers",
+    "sigstore-identities",
 }
 
 
@@ -198,7 +205,38 @@ def from_mapping(data: dict, where: str) -> Config:
             )
         ordered = sorted(publishers.items(), key=lambda kv: (kv[0].count("*"), -len(kv[0])))
         updates["trusted_publishers"] = tuple((_normalize_pattern(k), v) for k, v in ordered)
+    if "sigstore-identities" in norm:
+        updates["sigstore_identities"] = _sigstore_identities(norm["sigstore-identities"], where)
     return replace(cfg, **updates)
+
+
+def _sigstore_identities(value: object, where: str) -> tuple:
+    problem = (
+        f"{where}: `sigstore-identities` must be a list of tables with `issuer`, one of `identity` or "
+        "`identity-regexp`, and optionally `paths` (globs of bundle paths)"
+    )
+    if not isinstance(value, list):
+        raise ConfigError(problem)
+    out = []
+    for table in value:
+        if not isinstance(table, dict) or set(table) - {"paths", "identity", "identity-regexp", "issuer"}:
+            raise ConfigError(problem)
+        paths, identity, pattern, issuer = (table.get(k) for k in ("paths", "identity", "identity-regexp", "issuer"))
+        paths = ["*"] if paths is None else paths
+        if (
+            not isinstance(issuer, str) or not issuer
+            or (identity is None) == (pattern is None)
+            or not all(isinstance(v, str) and v for v in (identity or pattern,))
+            or not isinstance(paths, list) or not paths or not all(isinstance(p, str) and p for p in paths)
+        ):
+            raise ConfigError(problem)
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{where}: `sigstore-identities`: identity-regexp {pattern!r}: {exc}") from None
+        out.append((tuple(paths), identity, pattern, issuer))
+    return tuple(out)
 
 
 _PUBLISHER = re.compile(r"[^/\s]+/[^/\s]+(?:/[^/\s]+)?")

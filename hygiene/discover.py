@@ -67,6 +67,8 @@ def classify(relpath: str, siblings: frozenset[str]) -> ManifestKind | None:
         return ManifestKind.DOCKERFILE  # Dockerfile.dev, Containerfile.prod; not Dockerfile.md
     if lower.endswith((".sh", ".bash")):
         return ManifestKind.SHELL_SCRIPT
+    if lower.endswith((".sigstore.json", ".sigstore")) and lower not in (".sigstore.json", ".sigstore"):
+        return ManifestKind.SIGSTORE_BUNDLE
     if name in ("action.yml", "action.yaml"):
         return ManifestKind.ACTION
     if name in (".pre-commit-config.yaml", ".pre-commit-config.yml"):

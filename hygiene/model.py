@@ -62,6 +62,8 @@ class ManifestKind(str, enum.Enum):
     PACKAGE_LOCK = "package-lock"  # package-lock.json, npm-shrinkwrap.json
     YARN_LOCK = "yarn.lock"
     PNPM_LOCK = "pnpm-lock"  # pnpm-lock.yaml
+    # Signed material the repository ships, checked with --verify-provenance (HY404).
+    SIGSTORE_BUNDLE = "sigstore-bundle"  # *.sigstore.json, *.sigstore
 
     @property
     def is_lockfile(self) -> bool:

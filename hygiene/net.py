@@ -24,6 +24,7 @@ import json
 import os
 import random
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -153,7 +154,7 @@ class Http:
             return
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache_dir / f"{key}.{os.getpid()}.tmp"
+            tmp = self.cache_dir / f"{key}.{os.getpid()}.{threading.get_ident()}.tmp"  # one per writer
             tmp.write_bytes(body)
             os.replace(tmp, self.cache_dir / f"{key}.body")
             meta = {"status": status, "content_type": content_type, "fetched": time.time(), "sha256": hashlib.sha256(body).hexdigest()}

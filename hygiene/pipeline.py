@@ -6,6 +6,7 @@ Library code: no flags, no printing. The CLI (and later the action) turn their i
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -343,7 +344,7 @@ def _verify_provenance(root: Path, config: Config, manifests, options, ordered):
     """The provenance findings, selected and suppressed like any other, merged into `ordered`."""
     from hygiene.checks.provenance import verify_provenance
 
-    raw, entries, skipped = verify_provenance(manifests, options)
+    raw, entries, skipped = verify_provenance(manifests, dataclasses.replace(options, root=root))
     reader = RootReader(root, config.max_file_size)
     suppressions: dict[str, Suppressions] = {}
     for path in {f.location.path for f in raw}:

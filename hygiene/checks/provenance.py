@@ -20,8 +20,11 @@ npm provenance and the repository's own bundles (HY404) are not checked yet; `sk
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import fnmatch
+import json
+import posixpath
 import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +35,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from hygiene.model import (
     Dependency,
     Finding,
+    Location,
     Manifest,
+    ManifestKind,
     Skipped,
     SourceKind,
     normalize_name,
@@ -53,6 +58,8 @@ class ProvenanceOptions:
     timeout: float = 10.0
     retries: int = 2
     trusted_publishers: tuple[tuple[str, str], ...] = ()  # Config.trusted_publishers
+    sigstore_identities: tuple = ()  # Config.sigstore_identities
+    root: Path | None = None  # the scan root, where the bundles and artifacts are
 
 
 def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Finding], list[dict], list[Skipped]]:
@@ -68,18 +75,22 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
 
     skipped = [
         Skipped("provenance of npm packages (HY401-HY403)", "not implemented in this release"),
-        Skipped("sigstore bundles in the repository (HY404)", "not implemented in this release"),
     ]
     targets = _targets(manifests)
-    if not targets:
+    bundles = [m for m in manifests if m.kind is ManifestKind.SIGSTORE_BUNDLE]
+    if not targets and not bundles:
         return [], [], skipped
     why = available()
     if why is not None:
-        return [], [], [Skipped("provenance (HY401, HY402)", why), *skipped]
+        return [], [], [Skipped("provenance (HY401-HY404)", why), *skipped]
     try:
         root = trusted_root(options.trusted_root, staging=options.staging)
     except VerificationFailed as exc:
-        return [], [], [Skipped("provenance (HY401, HY402)", str(exc)), *skipped]
+        return [], [], [Skipped("provenance (HY401-HY404)", str(exc)), *skipped]
+    bundle_findings, bundle_skipped = _verify_bundles(bundles, options, root)
+    skipped.extend(bundle_skipped)
+    if not targets:
+        return bundle_findings, [], skipped
     http = Http(
         timeout=options.timeout,
         retries=options.retries,
@@ -114,7 +125,7 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
         reason = errors[0] if len(errors) == 1 else f"{errors[0]} (and {len(errors) - 1} more)"
         total = sum(len(r) for r in answers.values())
         skipped.insert(0, Skipped(f"provenance of {len(errors)} of {total} pinned files (HY401, HY402)", reason))
-    return findings, entries, skipped
+    return findings + bundle_findings, entries, skipped
 
 
 def _targets(manifests) -> dict[tuple, list[tuple[Manifest, Dependency]]]:
@@ -223,3 +234,72 @@ def _declared_repositories(result: Provenance, options: ProvenanceOptions, http)
                 path = "/".join(path.split("/")[:2])  # github.com/owner/repo/tree/main → owner/repo
             found.add(f"{match.group(1).lower()}/{path}")
     return found
+
+
+# -- HY404: the bundles the repository ships ---------------------------------------------------------
+
+
+def _verify_bundles(bundles: list[Manifest], options: ProvenanceOptions, trust_root) -> tuple[list[Finding], list[Skipped]]:
+    """Each bundle against the artifact beside it (``x.whl.sigstore.json`` signs ``x.whl``) or,
+    for a DSSE bundle, the files its statement names in the same folder, with the identity
+    `sigstore-identities` configures for its path. A bundle without a configured identity, or
+    whose artifact is not in the repository, is skipped: neither can be verified."""
+    from hygiene.provenance.bundles import verify_bundle
+    from hygiene.provenance.verify import VerificationFailed
+
+    findings: list[Finding] = []
+    unconfigured: list[str] = []
+    orphans: list[str] = []
+    root = (options.root or Path(".")).resolve()
+    for bundle in sorted(bundles, key=lambda m: m.path):
+        identity = next((i for i in options.sigstore_identities if any(fnmatch.fnmatchcase(bundle.path, p) for p in i[0])), None)
+        if identity is None:
+            unconfigured.append(bundle.path)
+            continue
+        artifacts = _signed_artifacts(root, bundle.path)
+        if not artifacts:
+            orphans.append(bundle.path)
+            continue
+        for artifact in artifacts:
+            try:
+                verify_bundle(
+                    str(root / artifact), root / bundle.path,
+                    issuer=identity[3], identity=identity[1], identity_regexp=identity[2], root=trust_root,
+                )
+            except VerificationFailed as exc:
+                reason = str(exc).replace(str(root) + "/", "")
+                findings.append(
+                    Finding("HY404", f"the sigstore bundle for {artifact} does not verify: {reason}", Location(bundle.path, 1, 1), "sigstore")
+                )
+    skipped = []
+    if unconfigured:
+        skipped.append(Skipped(
+            f"{len(unconfigured)} sigstore bundle(s) without an identity (HY404)",
+            "no identity in `sigstore-identities` for " + ", ".join(unconfigured[:5]) + (" …" if len(unconfigured) > 5 else ""),
+        ))
+    if orphans:
+        skipped.append(Skipped(
+            f"{len(orphans)} sigstore bundle(s) without their artifact (HY404)",
+            "the artifact they sign is not in the repository: " + ", ".join(orphans[:5]) + (" …" if len(orphans) > 5 else ""),
+        ))
+    return findings, skipped
+
+
+def _signed_artifacts(root: Path, bundle_path: str) -> list[str]:
+    """Root-relative paths of the files a bundle signs, inside the root."""
+    folder = posixpath.dirname(bundle_path)
+    name = posixpath.basename(bundle_path)
+    stem = name[: -len(".sigstore.json")] if name.lower().endswith(".sigstore.json") else name[: -len(".sigstore")]
+    candidates = [posixpath.join(folder, stem)] if stem else []
+    try:
+        doc = json.loads((root / bundle_path).read_text("utf-8"))
+        payload = json.loads(base64.b64decode(doc["dsseEnvelope"]["payload"]))
+        candidates += [posixpath.join(folder, s["name"]) for s in payload.get("subject", []) if isinstance(s.get("name"), str)]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    out = []
+    for rel in dict.fromkeys(candidates):
+        path = (root / rel).resolve()
+        if path.is_file() and (path == root or root in path.parents):
+            out.append(posixpath.normpath(rel))
+    return out

@@ -32,6 +32,7 @@ _TABLE: dict[ManifestKind, str] = {
     ManifestKind.PACKAGE_LOCK: "hygiene.parsers.npm_lock:parse",
     ManifestKind.YARN_LOCK: "hygiene.parsers.yarn_lock:parse",
     ManifestKind.PNPM_LOCK: "hygiene.parsers.pnpm_lock:parse",
+    ManifestKind.SIGSTORE_BUNDLE: "hygiene.parsers.sigstore_bundle:parse",
 }
 
 _loaded: dict[ManifestKind, Callable[[str, str], Manifest]] = {}
