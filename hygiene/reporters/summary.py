@@ -30,6 +30,11 @@ def render(result: ScanResult, context: ReportContext, *, limit: int = LIMIT) ->
     sections = [
         ("files that could not be read", ["### Files that could not be read", ""], _errors(result, context)),
         ("findings", ["### Findings", ""], _findings(result, context)),
+        (
+            "provenance entries",
+            ["### Provenance", "", "| Package | File | Status | Publisher |", "|---|---|---|---|"],
+            _provenance(result),
+        ),
         ("not-checked entries", ["### Not checked", ""], _skipped(result, context)),
     ]
     out = "\n".join(head) + "\n"
@@ -130,6 +135,22 @@ def _errors(result: ScanResult, context: ReportContext) -> list[tuple[str, int]]
         url = context.line_url(e.path, e.line or 0)
         where = f"`{_code(context.repo_path(e.path))}`" + (f" line {e.line}" if e.line else "")
         out.append((f"- {f'[{where}]({url})' if url else where}: {md(e.reason)}\n", 1))
+    return out
+
+
+def _provenance(result: ScanResult) -> list[tuple[str, int]]:
+    """One table row per pinned file looked up (scan --verify-provenance), failures first."""
+    order = ("failed", "error", "missing", "unsupported", "verified")
+    rows = sorted(result.provenance or (), key=lambda e: (order.index(e["status"]), e["package"], str(e["artifact"])))
+    out = []
+    for e in rows:
+        publisher = e.get("publisher") or {}
+        who = publisher.get("repository") or ""
+        if who and publisher.get("workflow"):
+            who += f" ({publisher['workflow']})"
+        status = e["status"] + (f": {e['reason']}" if e["reason"] else "")
+        cells = [f"{e['package']}=={e['version']}", e["artifact"] or "", status, who]
+        out.append(("| " + " | ".join(md(c) for c in cells) + " |\n", 1))  # md escapes `|`
     return out
 
 

@@ -109,6 +109,9 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
     from packageurl import PackageURL
 
     indexes = _indexes(result.manifests)
+    provenance: dict[tuple, list[dict]] = defaultdict(list)  # scan --verify-provenance results
+    for item in result.provenance or ():
+        provenance[(item["ecosystem"], _key(item["ecosystem"], item["package"]), item["version"])].append(item)
     optional_refs = _optional_components(entries)
     for entry in sorted(entries.values(), key=lambda e: e.purl):
         hashes, urls, vcs = [], [], []
@@ -147,6 +150,8 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
         # Extras asked for, under the name cyclonedx-py uses, so consumers find them in one place.
         extras = sorted({x for _, d in entry.deps if entry.ecosystem == "pypi" for x in d.extras})
         properties += [Property(name="cdx:python:package:required-extra", value=x) for x in extras]
+        for name, value in _provenance_properties(provenance.get((entry.ecosystem, _key(entry.ecosystem, entry.name), entry.version), [])):
+            properties.append(Property(name=name, value=value))
         occurrences = sorted({(m.path, d.location.line) for m, d in entry.deps})
         others = []
         if entry.ecosystem == "path":
@@ -624,6 +629,27 @@ def _github_path(ref: str) -> tuple[str, str, str] | None:
     if len(parts) < 2 or not parts[0] or not parts[1]:
         return None
     return parts[0], parts[1], "/".join(parts[2:])
+
+
+_STATUS_ORDER = ("failed", "error", "missing", "unsupported", "verified")
+
+
+def _provenance_properties(items: list[dict]) -> list[tuple[str, str]]:
+    """`hygiene:provenance` (the worst status over the component's pinned files: every file
+    must verify for `verified`), and per file its status and publisher."""
+    if not items:
+        return []
+    worst = min((i["status"] for i in items), key=_STATUS_ORDER.index)
+    out = [("hygiene:provenance", worst)]
+    for item in sorted(items, key=lambda i: str(i["artifact"])):
+        label = item["artifact"] or "(no file)"
+        out.append(("hygiene:provenance:file", f"{label}: {item['status']}" + (f" ({item['reason']})" if item["reason"] else "")))
+        publisher = item.get("publisher")
+        if publisher and publisher.get("repository"):
+            value = f"{publisher['kind']}:{publisher['repository']}" + (f"/{publisher['workflow']}" if publisher.get("workflow") else "")
+            if ("hygiene:provenance:publisher", value) not in out:
+                out.append(("hygiene:provenance:publisher", value))
+    return out
 
 
 def _optional(dep: Dependency) -> bool:

@@ -216,3 +216,40 @@ def test_trusted_publishers_is_validated(tmp_path):
     repo = write_tree(tmp_path / "repo", {"requirements.txt": "flask==3.0.3\n", ".hygiene.toml": 'trusted-publishers = { "flask" = "pallets" }\n'})
     run = run_cli("scan", str(repo))
     assert run.code == 2 and "`trusted-publishers` must map package names" in run.stderr
+
+
+@needs_shared
+def test_the_sbom_carries_the_provenance_of_each_component(httpserver, tmp_path):
+    repo = write_tree(tmp_path / "repo", {"requirements.txt": REQUIREMENTS})
+    sbom = tmp_path / "sbom.cdx.json"
+    run_cli("scan", str(repo), "--verify-provenance", "--index-url", index(httpserver), "--sbom", str(sbom), "--fail-on", "never")
+    comps = {c["bom-ref"]: c for c in json.loads(sbom.read_text("utf-8"))["components"]}
+
+    def props(ref):
+        return [(p["name"], p["value"]) for p in comps[ref]["properties"] if p["name"].startswith("hygiene:provenance")]
+
+    assert props("pkg:pypi/pypi-attestations@0.0.19") == [
+        ("hygiene:provenance", "verified"),
+        ("hygiene:provenance:file", f"{SDIST}: verified"),
+        ("hygiene:provenance:publisher", "GitHub:trailofbits/pypi-attestations/release.yml"),
+    ]
+    assert props("pkg:pypi/flask@3.0.3")[0] == ("hygiene:provenance", "missing")
+    assert props("pkg:pypi/evil@1.0")[0] == ("hygiene:provenance", "failed")
+    assert props("pkg:pypi/click") == []  # not pinned: not looked up
+
+
+@needs_shared
+def test_the_job_summary_lists_each_file_failures_first(httpserver, tmp_path):
+    repo = write_tree(tmp_path / "repo", {"requirements.txt": REQUIREMENTS})
+    summary = tmp_path / "summary.md"
+    run_cli("scan", str(repo), "--verify-provenance", "--index-url", index(httpserver), "--summary", str(summary),
+            "--format", "json", "--output", str(tmp_path / "r.json"), "--fail-on", "never")
+    text = summary.read_text("utf-8")
+    table = text[text.index("### Provenance"):].split("\n\n")[1].splitlines()
+    assert table == [
+        "| Package | File | Status | Publisher |",
+        "|---|---|---|---|",
+        f"| evil==1.0 | evil-1.0.tar.gz | failed: attests '{SDIST.replace('_', chr(92) + '_')}', not 'evil-1.0.tar.gz' | trailofbits/pypi-attestations (release.yml) |",
+        "| flask==3.0.3 | flask-3.0.3-py3-none-any.whl | missing: the index lists no provenance for this file |  |",
+        f"| pypi-attestations==0.0.19 | {SDIST.replace('_', chr(92) + '_')} | verified | trailofbits/pypi-attestations (release.yml) |",
+    ]
