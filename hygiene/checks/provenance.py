@@ -57,6 +57,7 @@ class ProvenanceOptions:
     cache_dir: Path | None = None  # None: hygiene.net.default_cache_dir()
     timeout: float = 10.0
     retries: int = 2
+    npm_registry: str = "https://registry.npmjs.org"
     trusted_publishers: tuple[tuple[str, str], ...] = ()  # Config.trusted_publishers
     sigstore_identities: tuple = ()  # Config.sigstore_identities
     root: Path | None = None  # the scan root, where the bundles and artifacts are
@@ -74,11 +75,15 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
     )
 
     skipped = [
-        Skipped("provenance of npm packages (HY401-HY403)", "not implemented in this release"),
+        Skipped(
+            "sigstore signatures of npm attestations (HY402, HY403)",
+            "not verified in this release: npm's registry signatures and the attestations' subjects are",
+        ),
     ]
     targets = _targets(manifests)
+    npm_targets = _npm_targets(manifests)
     bundles = [m for m in manifests if m.kind is ManifestKind.SIGSTORE_BUNDLE]
-    if not targets and not bundles:
+    if not targets and not bundles and not npm_targets:
         return [], [], skipped
     why = available()
     if why is not None:
@@ -89,23 +94,29 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
         return [], [], [Skipped("provenance (HY401-HY404)", str(exc)), *skipped]
     bundle_findings, bundle_skipped = _verify_bundles(bundles, options, root)
     skipped.extend(bundle_skipped)
-    if not targets:
-        return bundle_findings, [], skipped
     http = Http(
         timeout=options.timeout,
         retries=options.retries,
         offline=options.offline,
         cache_dir=options.cache_dir or default_cache_dir(),
     )
+    from hygiene.provenance.npm import NpmProvenance
+
     lookup = PyPIProvenance(http, options.index_url, verifier=Pep740Verifier(root))
+    npm = NpmProvenance(http, options.npm_registry)
+    targets = {**targets, **npm_targets}
     keys = sorted(targets)
 
     def one(key: tuple) -> list[Provenance]:
-        results = lookup.lookup(key[0], key[1], key[2])
+        if key[0] == "npm":
+            return [npm.lookup(key[1], key[2], key[3])]
+        results = lookup.lookup(key[1], key[2], key[3])
         return [_judge_publisher(r, options, http) if r.status == "verified" else r for r in results]
 
-    with ThreadPoolExecutor(max_workers=min(WORKERS, len(keys))) as pool:
-        answers = dict(zip(keys, pool.map(one, keys)))
+    answers = {}
+    if keys:
+        with ThreadPoolExecutor(max_workers=min(WORKERS, len(keys))) as pool:
+            answers = dict(zip(keys, pool.map(one, keys)))
 
     findings: list[Finding] = []
     entries: list[dict] = []
@@ -115,7 +126,8 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
         for result in answers[key]:
             entries.append(_entry(result, declared))
             if result.status == "error":
-                errors.append(f"{key[0]}=={key[1]}: {result.reason}")
+                spec = f"{key[1]}@{key[2]}" if key[0] == "npm" else f"{key[1]}=={key[2]}"
+                errors.append(f"{spec}: {result.reason}")
                 continue
             for manifest, dep in declared:
                 finding = _finding(result, dep)
@@ -136,24 +148,45 @@ def _targets(manifests) -> dict[tuple, list[tuple[Manifest, Dependency]]]:
                 continue
             sha256 = tuple(sorted({h.lower() for h in dep.hashes if h.lower().startswith("sha256:")}))
             if sha256:
-                out[(normalize_name(dep.name), dep.version, sha256)].append((manifest, dep))
+                out[("pypi", normalize_name(dep.name), dep.version, sha256)].append((manifest, dep))
+    return out
+
+
+def _npm_targets(manifests) -> dict[tuple, list[tuple[Manifest, Dependency]]]:
+    """npm packages locked from the registry with a sha512 integrity, by (npm, name, version, hex)."""
+    out: dict[tuple, list[tuple[Manifest, Dependency]]] = defaultdict(list)
+    for manifest in manifests:
+        if not manifest.is_lockfile:
+            continue
+        for dep in manifest.dependencies:
+            if dep.ecosystem != "npm" or dep.source is not SourceKind.REGISTRY or not dep.name or not dep.version:
+                continue
+            sha512 = next((h.split(":", 1)[1].lower() for h in dep.hashes if h.lower().startswith("sha512:")), None)
+            if sha512:
+                out[("npm", dep.name, dep.version, sha512)].append((manifest, dep))
     return out
 
 
 def _finding(result: Provenance, dep: Dependency) -> Finding | None:
-    pin = f"`{dep.name}=={dep.version}`"
-    if result.status == "missing":
+    pin = f"`{dep.name}@{dep.version}`" if dep.ecosystem == "npm" else f"`{dep.name}=={dep.version}`"
+    if result.status == "missing" and dep.ecosystem == "npm":
+        message = f"{pin}: {result.reason}"
+        rule = "HY401"
+    elif result.status == "missing":
         message = f"{pin}: the index publishes no provenance for {result.artifact}"
         rule = "HY401"
     elif result.publisher_mismatch:
         message = f"{pin}: the provenance of {result.artifact} verifies, but {result.publisher_mismatch}"
         rule = "HY403"
+    elif result.status == "failed" and dep.ecosystem == "npm":
+        message = f"{pin}: {result.reason}"
+        rule = "HY402"
     elif result.status == "failed":
         message = f"{pin}: the provenance of {result.artifact} does not verify: {result.reason}"
         rule = "HY402"
     else:
         return None
-    return Finding(rule, message, dep.location, "pypi", dep.name, dep.specifier or f"=={dep.version}")
+    return Finding(rule, message, dep.location, dep.ecosystem, dep.name, dep.specifier or dep.version)
 
 
 def _entry(result: Provenance, declared) -> dict:
