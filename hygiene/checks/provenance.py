@@ -1,4 +1,4 @@
-"""HY401 / HY402: the provenance of pinned Python artifacts (`scan --verify-provenance`).
+"""HY401-HY404: the provenance of pinned artifacts (`scan --verify-provenance`).
 
 Runs after the other checks, on every manifest of the scan: each Python dependency pinned to a
 version with sha256 hashes (a hashed requirements file, a lockfile) is looked up once, however
@@ -15,7 +15,8 @@ declaration.
 - ``error``    → not a finding: the check could not be made (index unreachable, offline, a
   malformed answer), which `skipped` says, with the count.
 
-npm provenance and the repository's own bundles (HY404) are not checked yet; `skipped` says so.
+npm packages locked with a sha512 integrity are checked by :mod:`hygiene.provenance.npm` (HY401,
+HY402; their publisher is reported, not judged). Sigstore bundles the repository ships are HY404.
 """
 
 from __future__ import annotations
@@ -75,10 +76,7 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
     )
 
     skipped = [
-        Skipped(
-            "sigstore signatures of npm attestations (HY402, HY403)",
-            "not verified in this release: npm's registry signatures and the attestations' subjects are",
-        ),
+        Skipped("publisher of npm packages (HY403)", "not judged in this release: the publisher is reported"),
     ]
     targets = _targets(manifests)
     npm_targets = _npm_targets(manifests)
@@ -103,7 +101,13 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
     from hygiene.provenance.npm import NpmProvenance
 
     lookup = PyPIProvenance(http, options.index_url, verifier=Pep740Verifier(root))
-    npm = NpmProvenance(http, options.npm_registry)
+    from hygiene.provenance.npm_bundle import TrustedRootFile
+
+    try:
+        npm_root = TrustedRootFile.load(options.trusted_root, staging=options.staging)
+    except VerificationFailed:
+        npm_root = None  # the same file failed to load for PyPI above: not reached
+    npm = NpmProvenance(http, options.npm_registry, npm_root)
     targets = {**targets, **npm_targets}
     keys = sorted(targets)
 

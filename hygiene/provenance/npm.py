@@ -6,11 +6,13 @@ For ``name@version`` locked with its sha512 ``integrity``, the registry's versio
 - the lock's integrity must be the registry's (else the lock names another tarball);
 - each registry signature is ECDSA P-256 over ``<name>@<version>:<integrity>``, checked with
   the registry key of that id from ``/-/npm/v1/keys`` (an unknown key id fails);
-- the attestations (``dist.attestations.url``): each bundle's in-toto statement must be about
-  ``pkg:npm/<name>@<version>`` with the locked sha512. Their sigstore signatures are not
-  verified yet: npm's older bundles (v0.1, `intoto` log entries) are not accepted by the
-  sigstore library and need the checks done by hand. So a version whose registry signature
-  and statements hold is ``unsupported``, never ``verified``; none is ``missing``.
+- the attestations (``dist.attestations.url``): each bundle verifies
+  (:mod:`hygiene.provenance.npm_bundle`: DSSE signature, Fulcio chain at the integration time or
+  the registry's key, the log's signed promise, the log entry being this envelope) and its
+  in-toto statement is about ``pkg:npm/<name>@<version>`` with the locked sha512. Then the
+  version is ``verified``, with the publisher the SLSA provenance's certificate names; none is
+  ``missing``. Without a trusted root (no `root` given) the bundles are not verified and the
+  status is ``unsupported``, never ``verified``.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ NPM = "https://registry.npmjs.org"
 
 
 class NpmProvenance:
-    def __init__(self, http: Http, registry: str = NPM) -> None:
+    def __init__(self, http: Http, registry: str = NPM, root=None) -> None:
         self.http = http
         self.registry = registry.rstrip("/")
+        self.root = root  # npm_bundle.TrustedRootFile
         self._keys: dict | None = None
         self._keys_error: str | None = None
         self._lock = threading.Lock()
@@ -75,8 +78,8 @@ class NpmProvenance:
         if found.status != 200:
             return result("error", f"{source}: HTTP {found.status}", source=source)
         try:
-            bundles = found.json()["attestations"]
-            statements = [_statement(b["bundle"]) for b in bundles]
+            bundles = [b["bundle"] for b in found.json()["attestations"]]
+            statements = [_statement(b) for b in bundles]
         except (ValueError, KeyError, TypeError) as exc:
             return result("error", f"{source}: malformed attestations ({exc})", source=source)
         if not statements:
@@ -86,11 +89,25 @@ class NpmProvenance:
             if why:
                 return result("failed", why, source=source)
         types = ", ".join(sorted({str(s.get("predicateType")) for s in statements}))
-        return result(
-            "unsupported",
-            f"{signed}; the attestations ({types}) are about this tarball, but their sigstore signatures are not verified yet",
-            source=source,
-        )
+        if self.root is None:
+            return result(
+                "unsupported",
+                f"{signed}; the attestations ({types}) are about this tarball, but their signatures were not verified",
+                source=source,
+            )
+        from hygiene.provenance.npm_bundle import verify_npm_bundle
+        from hygiene.provenance.verify import VerificationFailed
+
+        publisher = None
+        for bundle, statement in zip(bundles, statements):
+            try:
+                payload = verify_npm_bundle(bundle, self.root, self._registry_keys() or {})
+            except VerificationFailed as exc:
+                return result("failed", f"the {statement.get('predicateType')} attestation does not verify: {exc}", source=source)
+            if json.loads(payload) != statement:
+                return result("failed", "the signed statement is not the one the attestation shows", source=source)
+            publisher = publisher or _publisher(bundle)
+        return result("verified", source=source, publisher=publisher)
 
     # -- registry signatures -----------------------------------------------------------------
 
@@ -143,6 +160,31 @@ class NpmProvenance:
             if isinstance(key, ec.EllipticCurvePublicKey):
                 keys[entry.get("keyid")] = key
         return keys, None
+
+
+def _publisher(bundle: dict):
+    """The GitHub workflow a Fulcio certificate was issued to (SLSA provenance), if any."""
+    import re
+
+    from cryptography import x509
+
+    from hygiene.provenance import Publisher
+
+    chain = bundle.get("verificationMaterial", {}).get("x509CertificateChain", {}).get("certificates")
+    if not chain:
+        return None
+    cert = x509.load_der_x509_certificate(base64.b64decode(chain[0]["rawBytes"]))
+    try:
+        uris = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
+            x509.UniformResourceIdentifier
+        )
+    except x509.ExtensionNotFound:
+        return None
+    for uri in uris:
+        match = re.match(r"https://github\.com/([^/]+/[^/]+)/\.github/workflows/([^@]+)@", uri)
+        if match:
+            return Publisher("GitHub", match.group(1), match.group(2))
+    return None
 
 
 def _sri_hex(value) -> str | None:

@@ -15,9 +15,12 @@ pytest.importorskip("pytest_httpserver")
 pytest.importorskip("cryptography")
 
 from hygiene.net import Http  # noqa: E402
+from hygiene.provenance import Publisher  # noqa: E402
 from hygiene.provenance.npm import NpmProvenance  # noqa: E402
+from hygiene.provenance.npm_bundle import TrustedRootFile  # noqa: E402
 
 NC = Path(__file__).resolve().parents[3] / "shared" / "provenance" / "npm-cli"
+ROOTS = NC.parent / "trusted-roots"
 pytestmark = pytest.mark.skipif(not NC.is_dir(), reason="../shared/provenance is not present")
 
 
@@ -49,19 +52,42 @@ def registry(server, *, version_doc=None, attestations=None, keys=None, name="si
     return pkg["integrity"]
 
 
-def lookup(server, name="sigstore", version="1.0.0", integrity=None):
+def lookup(server, name="sigstore", version="1.0.0", integrity=None, root=None):
     http = Http(retries=0, sleep=lambda s: None)
-    return NpmProvenance(http, server.url_for("")).lookup(name, version, hex_of(integrity))
+    return NpmProvenance(http, server.url_for(""), root).lookup(name, version, hex_of(integrity))
+
+
+def production():
+    return TrustedRootFile.load(ROOTS / "production.trusted_root.json")
 
 
 @pytest.mark.parametrize("name", ["sigstore", "tuf-js"])
-def test_a_real_signature_and_attestations_hold_but_are_not_called_verified(httpserver, name):
+def test_real_npm_provenance_verifies_against_the_production_root(httpserver, name):
     integrity = registry(httpserver, name=name)
-    result = lookup(httpserver, name, "1.0.0", integrity)
-    assert result.status == "unsupported"
-    assert result.reason == (
+    result = lookup(httpserver, name, "1.0.0", integrity, root=production())
+    assert (result.status, result.reason) == ("verified", "")
+    repo = {"sigstore": "sigstore/sigstore-js", "tuf-js": "theupdateframework/tuf-js"}[name]
+    assert result.publisher is not None and result.publisher.repository == repo and result.publisher.kind == "GitHub"
+    # without a trusted root nothing is called verified
+    unchecked = lookup(httpserver, name, "1.0.0", integrity)
+    assert (unchecked.status, unchecked.reason) == ("unsupported", (
         "registry signature verified; the attestations (https://github.com/npm/attestation/tree/main/specs/publish/v0.1, "
-        "https://slsa.dev/provenance/v0.2) are about this tarball, but their sigstore signatures are not verified yet")
+        "https://slsa.dev/provenance/v0.2) are about this tarball, but their signatures were not verified"))
+
+
+def test_the_staging_root_and_a_changed_envelope_fail(httpserver):
+    integrity = registry(httpserver)
+    staging = lookup(httpserver, integrity=integrity, root=TrustedRootFile.load(ROOTS / "staging.trusted_root.json"))
+    assert staging.status == "failed" and "is not in the trusted root" in staging.reason
+    httpserver.clear()
+    doc = json.loads((NC / "valid-sigstore-attestations.json").read_text("utf-8"))
+    envelope = doc["attestations"][1]["bundle"]["dsseEnvelope"]  # the publish attestation
+    envelope["signatures"][0]["sig"] = doc["attestations"][0]["bundle"]["dsseEnvelope"]["signatures"][0]["sig"]
+    integrity = registry(httpserver, attestations=doc)
+    forged = lookup(httpserver, integrity=integrity, root=production())
+    assert (forged.status, forged.reason) == (
+        "failed", "the https://github.com/npm/attestation/tree/main/specs/publish/v0.1 attestation does not verify: "
+        "the DSSE signature does not verify")
 
 
 def test_a_signature_over_another_version_fails(httpserver):
@@ -117,7 +143,7 @@ def test_registry_answers_that_are_errors(httpserver):
     httpserver.expect_request("/sigstore/1.0.0").respond_with_json({"dist": {}})
     assert lookup(httpserver, integrity=integrity).reason.endswith("not a version document with `dist.integrity`")
     httpserver.clear()
-    registry(httpserver, attestations={"attestations": [{"bundle": {"dsseEnvelope": {"payload": "%%"}}}]})
+    registry(httpserver, attestations={"attestations": [{"bundle": {"dsseEnvelope": {"payload": "%%"}}}]})  # noqa
     result = lookup(httpserver, integrity=integrity)
     assert result.status == "error" and "malformed attestations" in result.reason
 
@@ -150,4 +176,4 @@ def test_scan_reports_npm_findings_at_the_lockfile_line(httpserver, tmp_path, mo
         ("package-lock.json", line, "HY401",
          "`sigstore@1.0.0`: the registry publishes no provenance attestation (no registry signature)"),
     ]
-    assert sorted((e["package"], e["status"]) for e in report["provenance"]) == [("sigstore", "missing"), ("tuf-js", "unsupported")]
+    assert sorted((e["package"], e["status"]) for e in report["provenance"]) == [("sigstore", "missing"), ("tuf-js", "verified")]

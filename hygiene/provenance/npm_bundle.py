@@ -1,0 +1,200 @@
+"""npm attestation bundles verified by hand, with `cryptography`, against a trusted root file.
+
+npm's registry serves sigstore bundles v0.1 whose Rekor entries are `intoto` 0.0.2 with an
+inclusion promise and no inclusion proof, which sigstore-python does not accept. Each check it
+would make is made here instead; a bundle is accepted only when all of them hold:
+
+1. the DSSE signature over PAE(payloadType, payload), with the leaf certificate's key (SLSA
+   provenance, signed by Fulcio) or with the registry key the bundle's hint names (npm's
+   publish attestation);
+2. for a certificate: the chain up to a certificate authority of the trusted root, every
+   certificate valid at the time the log integrated the entry, each signed by the next, and the
+   leaf for code signing;
+3. the log's promise: the signed entry timestamp over the canonical JSON of the entry (body,
+   integrated time, log id, log index), with the trusted root's key for that log id, valid at
+   that time;
+4. the log entry is this envelope: its payload hash is the payload's sha256, its signature is
+   the envelope's, its public key is the signing certificate or key.
+
+Not checked: the certificate's SCT (npm's attestations predate SCTs in bundles being required),
+and inclusion proofs (v0.1 bundles carry none; the promise stands for it).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import datetime, timezone
+
+from hygiene.provenance.verify import VerificationFailed
+
+_CODE_SIGNING = "1.3.6.1.5.5.7.3.3"
+
+
+class TrustedRootFile:
+    """The parts of a sigstore trusted root (JSON) the npm checks need."""
+
+    def __init__(self, doc: dict) -> None:
+        from cryptography import x509
+        from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+        self.authorities: list[tuple[x509.Certificate, datetime, datetime | None]] = []
+        for ca in doc.get("certificateAuthorities", []):
+            start, end = _window(ca.get("validFor", {}))
+            for cert in ca.get("certChain", {}).get("certificates", []):
+                self.authorities.append((x509.load_der_x509_certificate(base64.b64decode(cert["rawBytes"])), start, end))
+        self.logs: dict[bytes, tuple[object, datetime, datetime | None]] = {}
+        for log in doc.get("tlogs", []):
+            key = log.get("publicKey", {})
+            start, end = _window(key.get("validFor", {}))
+            self.logs[base64.b64decode(log["logId"]["keyId"])] = (load_der_public_key(base64.b64decode(key["rawBytes"])), start, end)
+
+    @classmethod
+    def load(cls, path=None, *, staging: bool = False) -> TrustedRootFile:
+        from importlib import resources
+
+        from hygiene.provenance.verify import _ROOTS
+
+        try:
+            if path is not None:
+                with open(path, encoding="utf-8") as handle:
+                    return cls(json.load(handle))
+            shipped = resources.files("sigstore") / "_store" / _ROOTS[staging] / "trusted_root.json"
+            return cls(json.loads(shipped.read_text("utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise VerificationFailed(f"{path or 'the shipped trusted root'}: not a sigstore trusted root ({exc})") from None
+
+
+def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) -> bytes:
+    """The verified in-toto payload of `bundle`; :class:`VerificationFailed` says which check
+    failed."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    try:
+        envelope = bundle["dsseEnvelope"]
+        payload = base64.b64decode(envelope["payload"], validate=True)
+        payload_type = envelope["payloadType"]
+        signature_b64 = envelope["signatures"][0]["sig"]
+        signature = base64.b64decode(signature_b64, validate=True)
+        material = bundle["verificationMaterial"]
+        entry = material["tlogEntries"][0]
+        body_b64 = entry["canonicalizedBody"]
+        body = json.loads(base64.b64decode(body_b64, validate=True))
+        integrated = int(entry["integratedTime"])
+        log_index = int(entry["logIndex"])
+        log_id = base64.b64decode(entry["logId"]["keyId"], validate=True)
+        promise = base64.b64decode(entry["inclusionPromise"]["signedEntryTimestamp"], validate=True)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise VerificationFailed(f"not a sigstore bundle with a DSSE envelope and a log entry ({exc})") from None
+    when = datetime.fromtimestamp(integrated, tz=timezone.utc)
+
+    # 1. who signed: a certificate chain, or a registry key
+    chain = material.get("x509CertificateChain", {}).get("certificates")
+    if chain:
+        certs = [x509.load_der_x509_certificate(base64.b64decode(c["rawBytes"])) for c in chain]
+        _check_chain(certs, root, when)
+        key = certs[0].public_key()
+        signer = certs[0].public_bytes(serialization.Encoding.DER)
+    else:
+        hint = material.get("publicKey", {}).get("hint")
+        key = registry_keys.get(hint)
+        if key is None:
+            raise VerificationFailed(f"signed with the key {str(hint)[:80]!r}, which the registry does not list")
+        signer = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    pae = b"DSSEv1 %d %b %d %b" % (len(payload_type), payload_type.encode(), len(payload), payload)
+    try:
+        key.verify(signature, pae, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, TypeError, AttributeError):
+        raise VerificationFailed("the DSSE signature does not verify") from None
+
+    # 3. the log's promise
+    log = root.logs.get(log_id)
+    if log is None:
+        raise VerificationFailed(f"the log {log_id.hex()} is not in the trusted root")
+    log_key, start, end = log
+    if when < start or (end is not None and when > end):
+        raise VerificationFailed("the log's key was not valid when the entry was integrated")
+    canonical = json.dumps(
+        {"body": body_b64, "integratedTime": integrated, "logID": log_id.hex(), "logIndex": log_index},
+        sort_keys=True, separators=(",", ":"),
+    ).encode()
+    try:
+        log_key.verify(promise, canonical, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, TypeError, AttributeError):
+        raise VerificationFailed("the transparency log's signed entry timestamp does not verify") from None
+
+    # 4. the entry is this envelope
+    try:
+        content = body["spec"]["content"]
+        logged_hash = content["payloadHash"]["value"]
+        logged = content["envelope"]["signatures"][0]
+        logged_sig = base64.b64decode(logged["sig"]).decode()
+        logged_key = base64.b64decode(logged["publicKey"])
+    except (KeyError, IndexError, TypeError, ValueError, UnicodeDecodeError):
+        raise VerificationFailed("the log entry is not an intoto 0.0.2 entry") from None
+    if body.get("kind") != "intoto":
+        raise VerificationFailed(f"the log entry is a {str(body.get('kind'))[:40]!r} entry, not intoto")
+    if logged_hash != hashlib.sha256(payload).hexdigest():
+        raise VerificationFailed("the log entry is for another payload")
+    try:
+        if chain:
+            logged_signer = x509.load_pem_x509_certificate(logged_key).public_bytes(serialization.Encoding.DER)
+        else:
+            logged_signer = serialization.load_pem_public_key(logged_key).public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+    except ValueError:
+        raise VerificationFailed("the log entry's signer is not a PEM certificate or key") from None
+    if logged_sig != signature_b64 or logged_signer != signer:
+        raise VerificationFailed("the log entry has another signature or signer than the bundle")
+    return payload
+
+
+def _check_chain(certs, root: TrustedRootFile, when: datetime) -> None:
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    for cert in certs:
+        if not cert.not_valid_before_utc <= when <= cert.not_valid_after_utc:
+            raise VerificationFailed(f"the certificate {cert.subject.rfc4514_string() or '(leaf)'} was not valid when the entry was integrated")
+    try:
+        usages = certs[0].extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        usages = []
+    if not any(u.dotted_string == _CODE_SIGNING for u in usages):
+        raise VerificationFailed("the signing certificate is not for code signing")
+    anchors = [(c, s, e) for c, s, e in root.authorities if s <= when and (e is None or when <= e)]
+    for child, parent in zip(certs, certs[1:] + [None]):
+        issuers = [parent] if parent is not None else []
+        issuers += [c for c, _, _ in anchors if c.subject == child.issuer]
+        for issuer in issuers:
+            try:
+                issuer.public_key().verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(child.signature_hash_algorithm))
+                break
+            except (InvalidSignature, TypeError, AttributeError):
+                continue
+        else:
+            raise VerificationFailed(f"the certificate {child.subject.rfc4514_string() or '(leaf)'} is not signed by its issuer")
+        if any(child.public_bytes(_der()) == c.public_bytes(_der()) for c, _, _ in anchors) or any(
+            c.subject == child.issuer and c in issuers for c, _, _ in anchors
+        ):
+            return  # reached a certificate authority of the trusted root
+    raise VerificationFailed("the certificate chain does not lead to a certificate authority of the trusted root")
+
+
+def _der():
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.DER
+
+
+def _window(valid_for: dict) -> tuple[datetime, datetime | None]:
+    def parse(value):
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+
+    return parse(valid_for.get("start")) or datetime.min.replace(tzinfo=timezone.utc), parse(valid_for.get("end"))
