@@ -1,0 +1,127 @@
+"""The npm bundle verifier on bundles minted for each edge case under a trust root minted for
+the test (tests/provenance/minted.py): no shared data, no network."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import timedelta
+
+import pytest
+
+pytest.importorskip("cryptography")
+pytest.importorskip("pytest_httpserver")
+
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
+from cryptography.x509.oid import ExtendedKeyUsageOID  # noqa: E402
+from minted import NOW, Minted  # noqa: E402
+
+from hygiene.net import Http  # noqa: E402
+from hygiene.provenance import Publisher  # noqa: E402
+from hygiene.provenance.npm import NpmProvenance  # noqa: E402
+from hygiene.provenance.npm_bundle import verify_npm_bundle  # noqa: E402
+from hygiene.provenance.verify import VerificationFailed  # noqa: E402
+
+TARBALL = hashlib.sha512(b"widget-1.0.0.tgz").digest()
+SHA512 = TARBALL.hex()
+INTEGRITY = "sha512-" + base64.b64encode(TARBALL).decode()
+
+
+@pytest.fixture(scope="module")
+def minted():
+    return Minted()
+
+
+def statement(minted, *subjects):
+    return minted.statement(*(subjects or (("pkg:npm/widget@1.0.0", SHA512),)))
+
+
+def test_a_well_formed_bundle_verifies_with_a_certificate_or_the_registry_key(minted):
+    payload = statement(minted)
+    assert verify_npm_bundle(minted.bundle(payload), minted.root_file(), {}) == payload
+    assert verify_npm_bundle(minted.bundle(payload, with_key=True), minted.root_file(), minted.registry_keys()) == payload
+
+
+@pytest.mark.parametrize(
+    ("knobs", "reason"),
+    [
+        # the leaf expired before the log integrated the entry
+        ({"leaf_start": NOW - timedelta(minutes=30)}, "the certificate (leaf) was not valid when the entry was integrated"),
+        # a leaf issued by a key that is not the trusted intermediate's
+        ({"leaf_issuer_key": ec.generate_private_key(ec.SECP256R1())}, "the certificate (leaf) is not signed by its issuer"),
+        ({"eku": (ExtendedKeyUsageOID.SERVER_AUTH,)}, "the signing certificate is not for code signing"),
+        ({"break_promise": True}, "the transparency log's signed entry timestamp does not verify"),
+        ({"log_key": ec.generate_private_key(ec.SECP256R1())}, "the transparency log's signed entry timestamp does not verify"),
+        ({"entry_payload": b"another payload"}, "the log entry is for another payload"),
+        ({"sign_with": ec.generate_private_key(ec.SECP256R1())}, "the DSSE signature does not verify"),
+    ],
+)
+def test_each_broken_check_fails_with_its_reason(minted, knobs, reason):
+    with pytest.raises(VerificationFailed) as exc:
+        verify_npm_bundle(minted.bundle(statement(minted), **knobs), minted.root_file(), {})
+    assert str(exc.value) == reason
+
+
+def test_the_root_decides_which_log_and_which_times_count(minted):
+    bundle = minted.bundle(statement(minted))
+    with pytest.raises(VerificationFailed, match="the log's key was not valid when the entry was integrated"):
+        verify_npm_bundle(bundle, minted.root_file(log_valid_from=NOW + timedelta(days=1)), {})
+    with pytest.raises(VerificationFailed, match="is not in the trusted root"):
+        verify_npm_bundle(bundle, Minted().root_file(), {})  # another instance's root
+    with pytest.raises(VerificationFailed, match="which the registry does not list"):
+        verify_npm_bundle(minted.bundle(statement(minted), with_key=True), minted.root_file(), {})
+
+
+def test_a_bundle_that_is_not_one(minted):
+    with pytest.raises(VerificationFailed, match="^not a sigstore bundle with a DSSE envelope and a log entry"):
+        verify_npm_bundle({"dsseEnvelope": {}}, minted.root_file(), {})
+
+
+def serve(server, minted, bundles):
+    """A registry serving widget@1.0.0, signed by the minted registry key, with `bundles`."""
+    message = f"widget@1.0.0:{INTEGRITY}".encode()
+    sig = base64.b64encode(minted.registry_key.sign(message, ec.ECDSA(hashes.SHA256()))).decode()
+    spki = minted.registry_key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    server.expect_request("/-/npm/v1/keys").respond_with_json({"keys": [{"keyid": "SHA256:minted", "key": base64.b64encode(spki).decode()}]})
+    server.expect_request("/att").respond_with_json({"attestations": [{"predicateType": "x", "bundle": b} for b in bundles]})
+    server.expect_request("/widget/1.0.0").respond_with_json(
+        {"dist": {"integrity": INTEGRITY, "signatures": [{"keyid": "SHA256:minted", "sig": sig}], "attestations": {"url": server.url_for("/att")}}})
+    return NpmProvenance(Http(retries=0, sleep=lambda s: None), server.url_for(""), minted.root_file())
+
+
+def test_through_the_registry_verified_with_the_publisher(httpserver, minted):
+    npm = serve(httpserver, minted, [minted.bundle(statement(minted)), minted.bundle(statement(minted), with_key=True)])
+    result = npm.lookup("widget", "1.0.0", SHA512)
+    assert (result.status, result.reason, result.publisher) == ("verified", "", Publisher("GitHub", "acme/widget", "release.yml"))
+
+
+@pytest.mark.parametrize(
+    ("subjects", "status", "reason"),
+    [
+        # a multi-subject statement counts when one subject is exactly this tarball
+        ((("pkg:npm/other@2.0.0", "00" * 64), ("pkg:npm/widget@1.0.0", SHA512)), "verified", ""),
+        ((("pkg:npm/widget@1.0.0", "11" * 64),), "failed", "an attestation is about pkg:npm/widget@1.0.0 with another sha512 than the locked one"),
+        ((("pkg:npm/widget@1.0.1", SHA512),), "failed", "an attestation is not about pkg:npm/widget@1.0.0"),
+    ],
+)
+def test_the_statement_must_be_about_the_locked_tarball(httpserver, minted, subjects, status, reason):
+    npm = serve(httpserver, minted, [minted.bundle(statement(minted, *subjects))])
+    result = npm.lookup("widget", "1.0.0", SHA512)
+    assert (result.status, result.reason) == (status, reason)
+
+
+def test_a_bundle_whose_signature_fails_makes_the_version_fail(httpserver, minted):
+    bad = minted.bundle(statement(minted), break_promise=True)
+    npm = serve(httpserver, minted, [minted.bundle(statement(minted), with_key=True), bad])
+    result = npm.lookup("widget", "1.0.0", SHA512)
+    assert (result.status, result.reason) == (
+        "failed", "the https://slsa.dev/provenance/v0.2 attestation does not verify: the transparency log's signed entry timestamp does not verify")
+
+
+def test_the_payload_shown_must_be_the_payload_signed(httpserver, minted):
+    bundle = minted.bundle(statement(minted))
+    npm = serve(httpserver, minted, [bundle])
+    assert npm.lookup("widget", "1.0.0", SHA512).status == "verified"
+    assert json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))["subject"][0]["name"] == "pkg:npm/widget@1.0.0"
