@@ -321,11 +321,14 @@ def scan(
                 files.add(m)
     not_yet = NOT_YET
     entries = None
+    also: dict[str, str | None] = {}
     if provenance is not None:
         ordered, more_suppressed, entries, more_skipped = _verify_provenance(root, config, manifests, provenance, ordered)
         suppressed += more_suppressed
         skipped.extend(more_skipped)
         not_yet = tuple(s for s in NOT_YET if not s.check.startswith("provenance"))
+        unchecked = [s for s in more_skipped if "HY40" in s.check]
+        also["AUTHZ-3"] = f"incomplete: {unchecked[0].check}: {unchecked[0].reason}" if unchecked else None
     return ScanResult(
         root=root,
         findings=ordered,
@@ -333,7 +336,7 @@ def scan(
         skipped=tuple(skipped) + not_yet,
         manifests=tuple(sorted(manifests, key=lambda m: m.path)),
         config=config,
-        principles=assess(ordered, config),
+        principles=assess(ordered, config, also=also),
         suppressed=suppressed,
         files=len(files),
         provenance=tuple(entries) if entries is not None else None,

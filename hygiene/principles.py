@@ -13,12 +13,15 @@ from hygiene.model import Finding, Severity
 ASSESSED = {"CLI-1"}
 
 
-def assess(findings: Iterable[Finding], config: Config) -> dict[str, dict]:
+def assess(findings: Iterable[Finding], config: Config, *, also: dict[str, str | None] | None = None) -> dict[str, dict]:
     """Per principle: whether it is reached and how many findings block it.
 
     A finding blocks its principle when its (configured) severity is warning or error; notes
-    are advice. A principle is reached when it is assessed and nothing blocks it.
+    are advice. A principle is reached when it is assessed and nothing blocks it. `also`:
+    principles assessed by this scan beyond the usual (AUTHZ-3 with --verify-provenance),
+    each with None or why the assessment is incomplete (then it is not reached).
     """
+    also = also or {}
     blocking: dict[str, Counter] = {p: Counter() for p in rules.PRINCIPLES}
     per_rule: Counter = Counter()
     for f in findings:
@@ -31,15 +34,17 @@ def assess(findings: Iterable[Finding], config: Config) -> dict[str, dict]:
         principle_rules = [r.id for r in rules.CATALOGUE.values() if r.principle == pid]
         disabled = sorted(r for r in principle_rules if r not in config.enabled)
         entry: dict = {"title": principle.title, "level": principle.level}
-        if pid in ASSESSED:
+        if pid in ASSESSED or pid in also:
             count = sum(blocking[pid].values())
             entry.update(
                 assessed=True,
-                reached=count == 0,
+                reached=count == 0 and not also.get(pid),
                 blocking=count,
                 blocking_rules=dict(sorted(blocking[pid].items())),
                 disabled_rules=disabled,
             )
+            if also.get(pid):
+                entry["reason"] = also[pid]
         else:
             entry.update(
                 assessed=False,

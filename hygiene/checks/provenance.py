@@ -16,7 +16,8 @@ declaration.
   malformed answer), which `skipped` says, with the count.
 
 npm packages locked with a sha512 integrity are checked by :mod:`hygiene.provenance.npm` (HY401,
-HY402; their publisher is reported, not judged). Sigstore bundles the repository ships are HY404.
+HY402, and HY403 against `trusted-publishers` or the `repository` package.json declares).
+Sigstore bundles the repository ships are HY404.
 """
 
 from __future__ import annotations
@@ -76,7 +77,6 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
     )
 
     skipped = [
-        Skipped("publisher of npm packages (HY403)", "not judged in this release: the publisher is reported"),
     ]
     targets = _targets(manifests)
     npm_targets = _npm_targets(manifests)
@@ -113,7 +113,8 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
 
     def one(key: tuple) -> list[Provenance]:
         if key[0] == "npm":
-            return [npm.lookup(key[1], key[2], key[3])]
+            found = npm.lookup(key[1], key[2], key[3])
+            return [_judge_publisher(found, options, http) if found.status == "verified" else found]
         results = lookup.lookup(key[1], key[2], key[3])
         return [_judge_publisher(r, options, http) if r.status == "verified" else r for r in results]
 
@@ -237,7 +238,10 @@ def _judge_publisher(result: Provenance, options: ProvenanceOptions, http) -> Pr
     forge = _FORGES.get(publisher.kind)
     if forge is None:
         return result
-    declared = _declared_repositories(result, options, http)
+    declared = (
+        set(result.declared_repositories) if result.declared_repositories is not None
+        else _declared_repositories(result, options, http)
+    )
     if not declared:
         return result  # the release declares no repository: nothing to compare with
     if f"{forge}/{publisher.repository.lower()}" in declared:

@@ -66,6 +66,9 @@ class Provenance:
     attestations: tuple[Attestation, ...] = field(default=(), repr=False)
     # Set when the attestations verify but name another publisher than expected (HY403): why.
     publisher_mismatch: str | None = None
+    # The forge repositories the release declares (``github.com/owner/repo``), when the lookup
+    # read them on the way (npm's `repository`); None: ask the registry's metadata if needed.
+    declared_repositories: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -52,7 +52,8 @@ class NpmProvenance:
         if answer.status != 200:
             return result("error", f"{url}: HTTP {answer.status}")
         try:
-            dist = answer.json()["dist"]
+            document = answer.json()
+            dist = document["dist"]
             integrity = dist["integrity"]
         except (ValueError, KeyError, TypeError):
             return result("error", f"{url}: not a version document with `dist.integrity`")
@@ -107,7 +108,7 @@ class NpmProvenance:
             if json.loads(payload) != statement:
                 return result("failed", "the signed statement is not the one the attestation shows", source=source)
             publisher = publisher or _publisher(bundle)
-        return result("verified", source=source, publisher=publisher)
+        return result("verified", source=source, publisher=publisher, declared_repositories=_declared(document))
 
     # -- registry signatures -----------------------------------------------------------------
 
@@ -185,6 +186,21 @@ def _publisher(bundle: dict):
         if match:
             return Publisher("GitHub", match.group(1), match.group(2))
     return None
+
+
+def _declared(document) -> tuple[str, ...]:
+    """The forge repository package.json's `repository` names (``github.com/owner/repo``)."""
+    import re
+
+    repository = document.get("repository") if isinstance(document, dict) else None
+    url = repository.get("url") if isinstance(repository, dict) else repository
+    if not isinstance(url, str):
+        return ()
+    url = url.strip()
+    if re.fullmatch(r"[\w.-]+/[\w.-]+", url):  # the "owner/repo" shorthand means GitHub
+        url = f"github.com/{url}"
+    match = re.search(r"(github\.com|gitlab\.com)[/:]([^/\s]+/[^/\s#?]+?)(?:\.git)?/?(?:[#?].*)?$", url, re.IGNORECASE)
+    return (f"{match.group(1).lower()}/{match.group(2).lower()}",) if match else ()
 
 
 def _sri_hex(value) -> str | None:

@@ -177,3 +177,44 @@ def test_scan_reports_npm_findings_at_the_lockfile_line(httpserver, tmp_path, mo
          "`sigstore@1.0.0`: the registry publishes no provenance attestation (no registry signature)"),
     ]
     assert sorted((e["package"], e["status"]) for e in report["provenance"]) == [("sigstore", "missing"), ("tuf-js", "verified")]
+
+
+@pytest.mark.parametrize(
+    ("repository", "policy", "expected"),
+    [
+        ({"type": "git", "url": "git+https://github.com/theupdateframework/tuf-js.git"}, "", []),
+        ("theupdateframework/tuf-js", "", []),  # the GitHub shorthand
+        ({"type": "git", "url": "git+https://github.com/evil/tuf-js.git"}, "",
+         ["`tuf-js@1.0.0`: the provenance of tuf-js@1.0.0 verifies, but it names the publisher "
+          "github.com/theupdateframework/tuf-js (publish.yml), while the release declares github.com/evil/tuf-js"]),
+        # a policy wins over what the release declares
+        ({"type": "git", "url": "git+https://github.com/evil/tuf-js.git"}, 'trusted-publishers = { "tuf-js" = "theupdateframework/*" }\n', []),
+        (None, 'trusted-publishers = { "tuf-js" = "acme/tuf-js" }\n',
+         ["`tuf-js@1.0.0`: the provenance of tuf-js@1.0.0 verifies, but it names the publisher "
+          "theupdateframework/tuf-js (publish.yml), not acme/tuf-js as `trusted-publishers` requires"]),
+    ],
+)
+def test_hy403_for_npm_compares_the_publisher_with_policy_or_the_declared_repository(httpserver, tmp_path, monkeypatch, repository, policy, expected):
+    pytest.importorskip("sigstore")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    keys, packages = material()
+    pkg = packages["tuf-js@1.0.0"]
+    doc = {"name": "tuf-js", "version": "1.0.0",
+           "dist": {"integrity": pkg["integrity"], "signatures": pkg["signatures"],
+                    "attestations": {"url": httpserver.url_for("/-/v1/attestations/tuf-js@1.0.0")}}}
+    if repository is not None:
+        doc["repository"] = repository
+    registry(httpserver, name="tuf-js", version_doc=doc)
+    lock = {"name": "app", "lockfileVersion": 3, "packages": {
+        "": {"name": "app", "dependencies": {"tuf-js": "1.0.0"}},
+        "node_modules/tuf-js": {"version": "1.0.0", "resolved": "https://registry.npmjs.org/tuf-js/-/tuf-js-1.0.0.tgz", "integrity": pkg["integrity"]}}}
+    files = {"package-lock.json": json.dumps(lock, indent=2)}
+    if policy:
+        files[".hygiene.toml"] = policy
+    repo = write_tree(tmp_path / "repo", files)
+    out = tmp_path / "r.json"
+    run_cli("scan", str(repo), "--verify-provenance", "--npm-registry", httpserver.url_for(""), "--format", "json",
+            "--output", str(out), "--fail-on", "never")
+    report = json.loads(out.read_text("utf-8"))
+    assert [f["message"] for f in report["findings"] if f["rule"] == "HY403"] == expected
+    assert [f["rule"] for f in report["findings"] if f["rule"] in ("HY401", "HY402")] == []
