@@ -173,24 +173,22 @@ def _npm_targets(manifests) -> dict[tuple, list[tuple[Manifest, Dependency]]]:
 
 
 def _finding(result: Provenance, dep: Dependency) -> Finding | None:
-    pin = f"`{dep.name}@{dep.version}`" if dep.ecosystem == "npm" else f"`{dep.name}=={dep.version}`"
-    if result.status == "missing" and dep.ecosystem == "npm":
-        message = f"{pin}: {result.reason}"
-        rule = "HY401"
-    elif result.status == "missing":
-        message = f"{pin}: the index publishes no provenance for {result.artifact}"
-        rule = "HY401"
-    elif result.publisher_mismatch:
-        message = f"{pin}: the provenance of {result.artifact} verifies, but {result.publisher_mismatch}"
-        rule = "HY403"
-    elif result.status == "failed" and dep.ecosystem == "npm":
-        message = f"{pin}: {result.reason}"
-        rule = "HY402"
-    elif result.status == "failed":
-        message = f"{pin}: the provenance of {result.artifact} does not verify: {result.reason}"
-        rule = "HY402"
+    npm = dep.ecosystem == "npm"
+    pin = f"`{dep.name}@{dep.version}`" if npm else f"`{dep.name}=={dep.version}`"
+    if result.publisher_mismatch:
+        rule, what = "HY403", f"the provenance of {result.artifact} verifies, but {result.publisher_mismatch}"
+    elif result.status in ("missing", "failed"):
+        rule = "HY401" if result.status == "missing" else "HY402"
+        # npm's reasons name the package version; PyPI's are about one of its files
+        if npm:
+            what = result.reason
+        elif result.status == "missing":
+            what = f"the index publishes no provenance for {result.artifact}"
+        else:
+            what = f"the provenance of {result.artifact} does not verify: {result.reason}"
     else:
         return None
+    message = f"{pin}: {what}"
     return Finding(rule, message, dep.location, dep.ecosystem, dep.name, dep.specifier or dep.version)
 
 
