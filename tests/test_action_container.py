@@ -243,11 +243,17 @@ class ActionRun:
         return f"exit {self.code}\n--- stdout\n{self.stdout[-6000:]}\n--- stderr\n{self.stderr[-4000:]}"
 
 
-def run_action(image: str, tmp: Path, **overrides: str) -> ActionRun:
+def run_action(image: str, tmp: Path, files: dict[str, str] | None = None, **overrides: str) -> ActionRun:
     """Copy the fixture repository to a workspace owned by OWNER and run the image on it with
-    the runner's mounts and variables (`overrides` replace `INPUT_*` values by input name)."""
+    the runner's mounts and variables (`overrides` replace `INPUT_*` values by input name;
+    `files` replace the fixture's files)."""
     workspace = tmp / "workspace"
-    shutil.copytree(FIXTURE, workspace)
+    if files is None:
+        shutil.copytree(FIXTURE, workspace)
+    else:
+        for rel, text in files.items():
+            (workspace / rel).parent.mkdir(parents=True, exist_ok=True)
+            (workspace / rel).write_text(text, "utf-8")
     commands = tmp / "file_commands"
     commands.mkdir()
     for name in ("set_output", "step_summary"):  # the runner creates them before the step
@@ -388,3 +394,34 @@ def test_annotations_are_exactly_the_github_report_of_the_same_tree(scanned, tmp
         "warning file=requirements-dev.txt,line=1,title=HY103 missing-hash",
     ]
     assert scanned.outputs()["findings"] == "4"
+
+
+PROVENANCE = REPO.parent / "shared" / "provenance" / "pypi-attestations"
+
+
+@pytest.mark.skipif(not PROVENANCE.is_dir(), reason="../shared/provenance is not present")
+def test_the_image_verifies_pep740_provenance_from_an_index(image, tmp_path):
+    """verify-provenance inside the image: sigstore and pypi-attestations are installed from
+    the lock, the shipped trusted root is found, and a local index (the host's, through the
+    host network) is asked."""
+    from pytest_httpserver import HTTPServer
+
+    sdist, sha = "pypi_attestations-0.0.19.tar.gz", "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3"
+    server = HTTPServer(host="127.0.0.1")
+    server.start()
+    try:
+        server.expect_request("/prov").respond_with_json(json.loads((PROVENANCE / f"{sdist}.provenance").read_text("utf-8")))
+        server.expect_request("/simple/pypi-attestations/").respond_with_json(
+            {"meta": {"api-version": "1.3"}, "files": [{"filename": sdist, "hashes": {"sha256": sha}, "provenance": server.url_for("/prov")}]})
+        server.expect_request("/simple/flask/").respond_with_json(
+            {"meta": {"api-version": "1.3"}, "files": [{"filename": "flask-3.0.3.tar.gz", "hashes": {"sha256": "ab" * 32}, "provenance": None}]})
+        requirements = f"pypi-attestations==0.0.19 --hash=sha256:{sha}\nflask==3.0.3 --hash=sha256:{'ab' * 32}\n"
+        run = run_action(image, tmp_path, files={"requirements.txt": requirements},
+                         **{"verify-provenance": "true", "index-url": server.url_for("/simple")})
+    finally:
+        server.stop()
+    assert run.code == 0, str(run)
+    assert "::notice file=requirements.txt,line=2,title=HY401 provenance-missing::`flask==3.0.3`: the index publishes no provenance" in run.stdout, str(run)
+    report = json.loads((run.workspace / "reports" / "hygiene.json").read_text("utf-8"))
+    assert sorted((e["package"], e["status"]) for e in report["provenance"]) == [("flask", "missing"), ("pypi-attestations", "verified")]
+    assert report["principles"]["AUTHZ-3"]["reached"] is True
