@@ -101,9 +101,11 @@ class Http:
 
     def _fetch(self, url: str, accept: str) -> tuple[int, bytes, str, str | None]:
         """(status, body, content type, Retry-After)."""
+        if not url.startswith(("https://", "http://")):
+            raise Unavailable(f"{url}: not an http(s) URL")
         request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": USER_AGENT})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout, context=_tls()) as answer:
+            with _opener().open(request, timeout=self.timeout) as answer:
                 return answer.status, self._read(answer, url), answer.headers.get("Content-Type", ""), None
         except urllib.error.HTTPError as exc:
             headers = exc.headers or {}
@@ -204,11 +206,25 @@ def _cache_key(url: str, accept: str) -> str:
     return hashlib.sha256(f"{accept}\n{url}".encode()).hexdigest()
 
 
-_TLS: ssl.SSLContext | None = None
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects within http(s) only: urllib would also follow one to ftp://."""
+
+    max_redirections = 5
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not newurl.lower().startswith(("https://", "http://")):
+            raise Unavailable(f"{req.full_url}: redirected to a URL that is not http(s)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _tls() -> ssl.SSLContext:
-    global _TLS
-    if _TLS is None:
-        _TLS = ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or None)
-    return _TLS
+_OPENER: urllib.request.OpenerDirector | None = None
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """urllib's default handlers (proxies from HTTPS_PROXY and friends included), with TLS on
+    the system's CA store (or SSL_CERT_FILE) and redirects kept to http(s)."""
+    global _OPENER
+    if _OPENER is None:
+        tls = ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE") or None)
+        _OPENER = urllib.request.build_opener(urllib.request.HTTPSHandler(context=tls), _HttpOnlyRedirects())
+    return _OPENER

@@ -195,3 +195,15 @@ def test_the_guard_stops_a_test_from_reaching_the_internet():
     http, _ = client(retries=0)
     with pytest.raises(InternetAccessError):
         http.get("https://pypi.org/simple/flask/")
+
+
+def test_redirects_stay_within_http(httpserver):
+    httpserver.expect_request("/moved").respond_with_data("", status=302, headers={"Location": httpserver.url_for("/here")})
+    httpserver.expect_request("/here").respond_with_json({"ok": 1})
+    httpserver.expect_request("/ftp").respond_with_data("", status=302, headers={"Location": "ftp://127.0.0.1:9/x"})
+    http, _ = client(retries=0)
+    assert http.get(httpserver.url_for("/moved")).json() == {"ok": 1}
+    with pytest.raises(Unavailable, match=r"/ftp: redirected to a URL that is not http\(s\)$"):
+        http.get(httpserver.url_for("/ftp"))
+    with pytest.raises(Unavailable, match=r"^file:///etc/passwd: not an http\(s\) URL$"):
+        http.get("file:///etc/passwd")
