@@ -1631,13 +1631,50 @@ class _Analyzer:
         # `npm init vite`, `npm create vite`, `yarn create vite`, `pnpm create`, `bun create`:
         # fetch and run the `create-vite` package, like npx.
         package = _initializer(spec)
+        self._fetched_run(wk, cmd, f"`{package}`", package, _NPX_FIX)
+
+    def _fetched_run(self, wk, cmd, shown: str, package: str | None, fix: str) -> None:
+        """HY112: a package fetched and run at once (npx, pnpx, `create`), with no lockfile."""
         self._add(
             "HY112",
-            f"`{self._text(wk, cmd)}` runs `{package}` fetched without a lockfile or integrity check: "
-            "add it to package.json, install with `npm ci` and run it with `npx --no-install`",
+            f"`{self._text(wk, cmd)}` runs {shown} fetched without a lockfile or integrity check: {fix}",
             self._lines(wk, cmd),
             package,
         )
+
+    def _unlocked_install(self, wk, cmd, fix: str) -> None:
+        """HY112: an install that may resolve package.json's ranges instead of the lockfile."""
+        self._add(
+            "HY112",
+            f"`{self._text(wk, cmd)}` may resolve dependencies anew instead of installing the lockfile: {fix}",
+            self._lines(wk, cmd),
+        )
+
+    def _unlocked_packages(self, wk, cmd, what: str, install: str, packages) -> None:
+        """HY112: packages added, updated or run by name, outside the lockfile."""
+        self._add(
+            "HY112",
+            f"`{self._text(wk, cmd)}` {what} without the lockfile's integrity check: declare dependencies in "
+            f"package.json and install with {install}",
+            self._lines(wk, cmd),
+            _npm_name(packages[0]) if packages else None,
+        )
+
+    def _lockfile_subcommand(self, wk, cmd, sub, pkgs, *, frozen, installs, bypass, runs, frozen_fix, install) -> None:
+        """pnpm and bun: `install` without packages must keep to the lockfile (`frozen`);
+        `create` runs an initializer; installing, adding or updating named packages (`bypass`)
+        and running one (`runs`: dlx, x) go around the lockfile."""
+        if sub in installs and not pkgs:
+            if not frozen:
+                self._unlocked_install(wk, cmd, frozen_fix)
+        elif sub == "create" and pkgs:
+            self._create(wk, cmd, pkgs[0])
+        elif sub in bypass or sub in runs:
+            if sub in runs:
+                pkgs = pkgs[:1]  # the rest are the tool's arguments
+            verb = "runs" if sub in runs else "installs" if pkgs else "updates"
+            what = f"{verb} {_list(pkgs)}" if pkgs else f"{verb} dependencies"
+            self._unlocked_packages(wk, cmd, what, install, pkgs)
 
     def _npx(self, wk, cmd, args) -> None:
         # npx/npm exec fetch a package at run time with no lockfile and no integrity check;
@@ -1652,13 +1689,7 @@ class _Analyzer:
             packages = [pos[0].text]
         if not packages:
             return
-        self._add(
-            "HY112",
-            f"`{self._text(wk, cmd)}` runs `{packages[0]}` fetched without a lockfile or integrity check: "
-            "add it to package.json, install with `npm ci` and run it with `npx --no-install`",
-            self._lines(wk, cmd),
-            _npm_name(packages[0]),
-        )
+        self._fetched_run(wk, cmd, f"`{packages[0]}`", _npm_name(packages[0]), _NPX_FIX)
 
     def _yarn(self, wk, cmd, state, env, name, args) -> None:
         opts, pos, _ = _scan(args, value_short="", value_long=_YARN_VALUES)
@@ -1670,18 +1701,11 @@ class _Analyzer:
             words = words[2:]  # `yarn workspace NAME add x`
         sub = words[0].text if words else "install"
         rest = [w.text for w in words[1:] if not w.unknown]
-        text = self._text(wk, cmd)
-        lines = self._lines(wk, cmd)
         if sub == "install":
             # Yarn 1 `--frozen-lockfile`, Yarn 2+ `--immutable`. Yarn 2+ turns immutable on by
             # itself when it detects CI, which the file does not show: reported.
             if not flags & {"--frozen-lockfile", "--immutable"}:
-                self._add(
-                    "HY112",
-                    f"`{text}` may resolve dependencies anew instead of installing the lockfile: "
-                    "add `--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+)",
-                    lines,
-                )
+                self._unlocked_install(wk, cmd, "add `--frozen-lockfile` (Yarn 1) or `--immutable` (Yarn 2+)")
         elif sub in ("add", "upgrade", "up", "upgrade-interactive", "dlx") or (
             sub == "global" and rest[:1] and rest[0] in ("add", "upgrade")
         ):
@@ -1690,69 +1714,38 @@ class _Analyzer:
                 pkgs = pkgs[:1]  # the rest are the tool's arguments
             verb = "runs" if sub == "dlx" else "installs"
             what = f"{verb} {_list(pkgs)}" if pkgs else f"{verb} packages"
-            self._add(
-                "HY112",
-                f"`{text}` {what} without the lockfile's integrity check: declare dependencies in "
-                "package.json and install with `yarn install --frozen-lockfile` (or `--immutable`)",
-                lines,
-                _npm_name(pkgs[0]) if pkgs else None,
-            )
+            self._unlocked_packages(wk, cmd, what, "`yarn install --frozen-lockfile` (or `--immutable`)", pkgs)
         elif sub == "create" and rest:
             self._create(wk, cmd, rest[0])
         # `yarn run x`, `yarn build`, `yarn test`: scripts, nothing installed.
 
     def _pnpm(self, wk, cmd, state, env, name, args) -> None:
-        text = self._text(wk, cmd)
-        lines = self._lines(wk, cmd)
         if name == "pnpx":
             pos = [w for w in args if not w.text.startswith("-") and not w.unknown]
-            what = f"`{pos[0].text}`" if pos else "a package"
-            self._add(
-                "HY112",
-                f"`{text}` runs {what} fetched without a lockfile or integrity check: add it to "
-                "package.json and run it after `pnpm install --frozen-lockfile`",
-                lines,
-                _npm_name(pos[0].text) if pos else None,
-            )
+            shown = f"`{pos[0].text}`" if pos else "a package"
+            fix = "add it to package.json and run it after `pnpm install --frozen-lockfile`"
+            self._fetched_run(wk, cmd, shown, _npm_name(pos[0].text) if pos else None, fix)
             return
         opts, pos, _ = _scan(args, value_short="CF", value_long=_PNPM_VALUES)
         flags = _names(opts)
         if flags & {"-h", "--help", "-v", "--version"} or not pos:
             return
-        sub = pos[0].text
-        pkgs = [w.text for w in pos[1:] if not w.unknown]
-        if sub == "dlx":
-            pkgs = pkgs[:1]  # the rest are the tool's arguments
         frozen = "--frozen-lockfile" in flags and not any(
             o == "--frozen-lockfile" and v == "false" for o, v, _w in opts
         )
-        frozen = frozen and "--no-frozen-lockfile" not in flags
-        if sub in ("install", "i", "install-test", "it") and not pkgs:
-            # pnpm defaults to --frozen-lockfile only when it detects CI, which the file does
-            # not show: reported unless written.
-            if not frozen:
-                self._add(
-                    "HY112",
-                    f"`{text}` may resolve dependencies anew instead of installing the lockfile: add "
-                    "`--frozen-lockfile`",
-                    lines,
-                )
-        elif sub == "create" and pkgs:
-            self._create(wk, cmd, pkgs[0])
-        elif sub in ("install", "i", "add", "update", "up", "upgrade", "dlx"):
-            verb = "runs" if sub == "dlx" else "installs" if pkgs else "updates"
-            what = f"{verb} {_list(pkgs)}" if pkgs else f"{verb} dependencies"
-            self._add(
-                "HY112",
-                f"`{text}` {what} without the lockfile's integrity check: declare dependencies in "
-                "package.json and install with `pnpm install --frozen-lockfile`",
-                lines,
-                _npm_name(pkgs[0]) if pkgs else None,
-            )
+        # pnpm defaults to --frozen-lockfile only when it detects CI, which the file does not
+        # show: reported unless written.
+        self._lockfile_subcommand(
+            wk, cmd, pos[0].text, [w.text for w in pos[1:] if not w.unknown],
+            frozen=frozen and "--no-frozen-lockfile" not in flags,
+            installs=("install", "i", "install-test", "it"),
+            bypass=("install", "i", "add", "update", "up", "upgrade"),
+            runs=("dlx",),
+            frozen_fix="add `--frozen-lockfile`",
+            install="`pnpm install --frozen-lockfile`",
+        )
 
     def _bun(self, wk, cmd, state, env, name, args) -> None:
-        text = self._text(wk, cmd)
-        lines = self._lines(wk, cmd)
         if name == "bunx":
             args = [_fake_word("x")] + list(args)
         opts, pos, _ = _scan(args, value_short="c", value_long=_BUN_VALUES, stop_at_positional=True)
@@ -1762,28 +1755,15 @@ class _Analyzer:
         opts2, rest, _ = _scan(
             pos[1:], value_short="c", value_long=_BUN_VALUES, stop_at_positional=sub == "x"
         )
-        flags = _names(opts) | _names(opts2)
-        pkgs = [w.text for w in rest if not w.unknown]
-        if sub in ("install", "i") and not pkgs:
-            if "--frozen-lockfile" not in flags:
-                self._add(
-                    "HY112",
-                    f"`{text}` may resolve dependencies anew instead of installing the lockfile: add "
-                    "`--frozen-lockfile` (or use `bun ci`)",
-                    lines,
-                )
-        elif sub == "create" and pkgs:
-            self._create(wk, cmd, pkgs[0])
-        elif sub in ("install", "i", "add", "a", "update", "x"):
-            verb = "runs" if sub == "x" else "installs" if pkgs else "updates"
-            what = f"{verb} {_list(pkgs[:1] if sub == 'x' else pkgs)}" if pkgs else f"{verb} dependencies"
-            self._add(
-                "HY112",
-                f"`{text}` {what} without the lockfile's integrity check: declare dependencies in "
-                "package.json and install with `bun install --frozen-lockfile`",
-                lines,
-                _npm_name(pkgs[0]) if pkgs else None,
-            )
+        self._lockfile_subcommand(
+            wk, cmd, sub, [w.text for w in rest if not w.unknown],
+            frozen="--frozen-lockfile" in _names(opts) | _names(opts2),
+            installs=("install", "i"),
+            bypass=("install", "i", "add", "a", "update"),
+            runs=("x",),
+            frozen_fix="add `--frozen-lockfile` (or use `bun ci`)",
+            install="`bun install --frozen-lockfile`",
+        )
 
     # -- HY112: Go, Ruby, Rust ----------------------------------------------------------------
 
@@ -2548,6 +2528,7 @@ _NPM_VALUES = _words(
     --location --auth-type
     """
 )
+_NPX_FIX = "add it to package.json, install with `npm ci` and run it with `npx --no-install`"
 _NPM_INSTALL = frozenset(
     {
         "install",

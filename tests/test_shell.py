@@ -968,3 +968,35 @@ def test_one_megabyte_of_noise_is_fast():
     assert _timed("$((" * 300_000) == []
     assert _timed("cat <<A <<B\n" * 80_000) == []
     assert _timed("curl x |" * 40_000) == []
+
+
+# Exact messages of the JavaScript package managers: what is fetched or updated, named.
+_REMEDY = "without the lockfile's integrity check: declare dependencies in package.json and install with"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "package"),
+    [
+        ("pnpm update", f"`pnpm update` updates dependencies {_REMEDY} `pnpm install --frozen-lockfile`", None),
+        ("pnpm add react vue", f"`pnpm add react vue` installs `react`, `vue` {_REMEDY} `pnpm install --frozen-lockfile`", "react"),
+        # dlx: only the tool is a package; what follows are its arguments
+        ("pnpm dlx cowsay hello", f"`pnpm dlx cowsay hello` runs `cowsay` {_REMEDY} `pnpm install --frozen-lockfile`", "cowsay"),
+        ("pnpm install-test react", None, None),  # install-test takes no packages: nothing installed by name
+        ("bun update", f"`bun update` updates dependencies {_REMEDY} `bun install --frozen-lockfile`", None),
+        ("bun x cowsay hello", f"`bun x cowsay hello` runs `cowsay` {_REMEDY} `bun install --frozen-lockfile`", "cowsay"),
+        ("bun install", "`bun install` may resolve dependencies anew instead of installing the lockfile: add "
+                        "`--frozen-lockfile` (or use `bun ci`)", None),
+        ("yarn upgrade", f"`yarn upgrade` installs packages {_REMEDY} `yarn install --frozen-lockfile` (or `--immutable`)", None),
+        ("pnpx cowsay", "`pnpx cowsay` runs `cowsay` fetched without a lockfile or integrity check: add it to "
+                        "package.json and run it after `pnpm install --frozen-lockfile`", "cowsay"),
+        ("npm create vite", "`npm create vite` runs `create-vite` fetched without a lockfile or integrity check: "
+                            "add it to package.json, install with `npm ci` and run it with `npx --no-install`", "create-vite"),
+    ],
+)
+def test_javascript_package_manager_messages(text, message, package):
+    found = analyze(text)
+    if message is None:
+        assert found == []
+        return
+    [f] = found
+    assert (f.rule, f.message, f.package) == ("HY112", message, package)
