@@ -37,6 +37,7 @@ install it. This is a benchmark, not a test: it never fails because of a differe
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import copy
 import json
 import os
@@ -108,14 +109,23 @@ SHIM = '''raise ImportError("rfc3987_syntax hidden by benchmarks/sbom_compare.py
 # --------------------------------------------------------------------------------------------
 
 
+def _load(name: str):
+    """A sibling benchmark module, loaded by path (as compare_pinning.py does)."""
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load("run")  # machine info, formatting, git state and the generator, shared with run.py
+fmt_s = bench.fmt_s
+
+
 def load_generator():
     """benchmarks/generate_repo.py, loaded as benchmarks/run.py loads it (one loader for both)."""
-    sys.path.insert(0, str(HERE))
-    try:
-        from run import load_generator as load
-    finally:
-        sys.path.remove(str(HERE))
-    return load()
+    return bench.load_generator()
 
 
 @dataclass
@@ -304,12 +314,6 @@ def write_cases(cases: list[Case], root: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def fmt_s(seconds: float | None) -> str:
-    if seconds is None:
-        return "n/a"
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
 def find_tool(name: str, override: str | None) -> list[str] | None:
     if override:
         return shlex.split(override)
@@ -318,10 +322,6 @@ def find_tool(name: str, override: str | None) -> list[str] | None:
         return [str(script)]
     found = shutil.which(name)
     return [found] if found else None
-
-
-def hygiene_command(spec: str | None) -> list[str]:
-    return find_tool("hygiene", spec) or [sys.executable, "-m", "hygiene"]
 
 
 def script_python(cmd: list[str]) -> str | None:
@@ -708,52 +708,12 @@ def startup_costs(python: str, shim_dir: Path, repeat: int) -> dict:
 
 
 def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        load = None
-    return {"cpu": cpu, "usable_cores": cores, "load_1min": load, "busy_at_start": busy_fraction(),
-            "python": platform.python_version(), "platform": platform.platform()}
-
-
-def busy_fraction(seconds: float = 1.0) -> float | None:
-    """Share of all CPUs busy over the next second (Linux /proc/stat), before timing."""
-    def sample() -> tuple[int, int]:
-        with open("/proc/stat") as fh:
-            fields = [int(x) for x in fh.readline().split()[1:]]
-        return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)
-
-    try:
-        total0, idle0 = sample()
-        time.sleep(seconds)
-        total1, idle1 = sample()
-    except (OSError, ValueError, IndexError):
-        return None
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+    return {"cpu": bench.cpu_model(), "usable_cores": bench.usable_cores(), "load_1min": bench.load_average(),
+            "busy_at_start": bench.busy_fraction(), "python": platform.python_version(), "platform": platform.platform()}
 
 
 def versions(cdx_cmd: list[str] | None) -> dict:
-    from importlib import metadata
-
-    def v(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    out = {n: v(n) for n in ("hygiene", "cyclonedx-python-lib", "jsonschema", "rfc3987-syntax", "rfc3987")}
+    out = {n: bench.package_version(n) for n in ("hygiene", "cyclonedx-python-lib", "jsonschema", "rfc3987-syntax", "rfc3987")}
     if cdx_cmd:
         proc = subprocess.run([*cdx_cmd, "--version"], capture_output=True, text=True, check=False)
         out["cyclonedx-bom"] = proc.stdout.strip() or None
@@ -764,18 +724,6 @@ def versions(cdx_cmd: list[str] | None) -> dict:
             proc = subprocess.run([py, "-c", code], capture_output=True, text=True, check=False)
             out["cyclonedx-py environment"] = dict(line.split(" ", 1) for line in proc.stdout.splitlines() if " " in line)
     return out
-
-
-def git_info() -> dict:
-    def git(*args: str) -> str | None:
-        try:
-            r = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=False)
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return r.stdout.strip() if r.returncode == 0 else None
-
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
 
 
 # --------------------------------------------------------------------------------------------
@@ -990,7 +938,7 @@ def main(argv: list[str] | None = None) -> int:
     if cdx_cmd is None:
         print(INSTALL_HINT, file=sys.stderr)
         return 2
-    hy_cmd = hygiene_command(args.hygiene)
+    hy_cmd = bench.hygiene_command(args.hygiene)
 
     cases = make_cases(args.seed, args.locked)
     if args.cases:
@@ -1004,14 +952,15 @@ def main(argv: list[str] | None = None) -> int:
     modes = {"both": ["as installed", "rfc3987-syntax hidden"], "installed": ["as installed"],
              "hidden": ["rfc3987-syntax hidden"]}[args.modes]
     cdx_python = script_python(cdx_cmd) or sys.executable
-    busy = busy_fraction()
+    host = machine()  # samples the CPU before anything runs
+    busy = host["busy_at_start"]
     if busy is not None and busy > 0.2:
         print(f"warning: the CPUs were {busy:.0%} busy before the benchmark started; timings will be noisy",
               file=sys.stderr)
-    results: dict = {  # machine() samples the CPU before anything runs
+    results: dict = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "seed": args.seed, "repeat": args.repeat, "machine": machine(), "versions": versions(cdx_cmd),
-        "git": git_info(), "cases": {}, "timing": {}, "iri_checker": {},
+        "seed": args.seed, "repeat": args.repeat, "machine": host, "versions": versions(cdx_cmd),
+        "git": bench.git_info(), "cases": {}, "timing": {}, "iri_checker": {},
     }
     for mode in modes:
         env = environment(mode == "rfc3987-syntax hidden", shim_dir)
