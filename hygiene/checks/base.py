@@ -4,7 +4,8 @@ selection afterwards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import posixpath
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from hygiene.model import Finding, Manifest, ManifestKind
@@ -47,3 +48,14 @@ class CheckContext:
 Check = Callable[[CheckContext], Iterable[Finding]]
 
 _REQUIREMENT_KINDS = (ManifestKind.REQUIREMENTS, ManifestKind.CONSTRAINTS, ManifestKind.PIP_COMPILE_INPUT)
+
+
+def enclosing_folders(path: str) -> Iterator[str]:
+    """The folders a root-relative file path is in, nearest first, ending with the root (``""``):
+    where a lockfile for a manifest may stand."""
+    folder = posixpath.dirname(path)
+    while True:
+        yield folder
+        if not folder:
+            return
+        folder = posixpath.dirname(folder)

@@ -11,7 +11,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from hygiene.checks.base import CheckContext
+from hygiene.checks.base import CheckContext, enclosing_folders
 from hygiene.model import Finding, Manifest, ManifestKind, SourceKind
 
 # The lockfile names each tool reads.
@@ -24,17 +24,8 @@ LOCKFILES: dict[str, tuple[str, ...]] = {
 _FIX = {"uv": "uv lock", "poetry": "poetry lock", "pdm": "pdm lock", "pipenv": "pipenv lock"}
 
 
-def _folders(path: str) -> Iterator[str]:
-    folder = posixpath.dirname(path)
-    while True:
-        yield folder
-        if not folder:
-            return
-        folder = posixpath.dirname(folder)
-
-
 def find_lockfile(manifest: Manifest, tool: str, paths: frozenset[str]) -> str | None:
-    for folder in _folders(manifest.path):
+    for folder in enclosing_folders(manifest.path):
         for name in LOCKFILES[tool]:
             candidate = posixpath.join(folder, name) if folder else name
             if candidate in paths:

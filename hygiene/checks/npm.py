@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from hygiene.checks.base import CheckContext
+from hygiene.checks.base import CheckContext, enclosing_folders
 from hygiene.model import Dependency, Finding, Manifest, ManifestKind, SourceKind
 from hygiene.parsers._npm import (
     ECOSYSTEM,
@@ -108,15 +108,6 @@ class _Cover:
         self.importer = importer
 
 
-def _folders(path: str) -> Iterator[str]:
-    folder = posixpath.dirname(path)
-    while True:
-        yield folder
-        if not folder:
-            return
-        folder = posixpath.dirname(folder)
-
-
 def _relative(folder: str, base: str) -> str:
     if folder == base:
         return "."
@@ -174,7 +165,7 @@ def covering_locks(
     lockfiles met on the way that do not cover it (for messages)."""
     folder = posixpath.dirname(manifest.path)
     passed: list[str] = []
-    for base in _folders(manifest.path):
+    for base in enclosing_folders(manifest.path):
         rel = _relative(folder, base)
         covers: list[_Cover] = []
         for name in LOCKFILES:

@@ -341,11 +341,14 @@ def _collect(manifests, roots: set[str] | None = None) -> dict[str, _Entry]:
             if version is not None and purl not in pinned_by_name[(ecosystem, _key(ecosystem, name))]:
                 pinned_by_name[(ecosystem, _key(ecosystem, name))].append(purl)
     locks = [_lock_index(m) for m in manifests if m.is_lockfile]
+    by_lock = {index.manifest.path: index for index in locks}
+    by_path = {m.path: m for m in manifests}
+    paths = frozenset(by_path)
     for manifest, dep in later:
         ecosystem, name, _ = _identity(dep)
         pinned = pinned_by_name.get((ecosystem, _key(ecosystem, name)))
         if pinned:
-            for purl in _declared_versions(manifest, dep, name, pinned, locks, entries):
+            for purl in _declared_versions(manifest, dep, name, pinned, entries, by_lock, by_path, paths):
                 entries[purl].deps.append((manifest, dep))
             continue
         purl = _purl(ecosystem, name, None, dep)
@@ -422,13 +425,15 @@ def _lock_index(manifest: Manifest) -> _LockIndex:
     return index
 
 
-def _declared_versions(manifest: Manifest, dep: Dependency, name: str, pinned: list[str], locks, entries) -> list[str]:
+def _declared_versions(
+    manifest: Manifest, dep: Dependency, name: str, pinned: list[str], entries, locks, by_path, paths
+) -> list[str]:
     """The locked versions a range declaration is an occurrence of: for npm, the one the
     lockfile beside (or above) the package.json resolves it to, as the package manager
     installs it; for Python, those the specifier admits. When that finds none (a stale lock),
     every locked version of the name."""
     if dep.ecosystem == "npm":
-        found = _npm_resolution(manifest, dep, name, locks)
+        found = _npm_resolution(manifest, dep, name, locks, by_path, paths)
         return [found] if found in pinned else pinned
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
@@ -447,19 +452,19 @@ def _declared_versions(manifest: Manifest, dep: Dependency, name: str, pinned: l
     return admitted or pinned
 
 
-_NPM_LOCKS = (ManifestKind.PACKAGE_LOCK, ManifestKind.YARN_LOCK, ManifestKind.PNPM_LOCK)
+def _npm_resolution(
+    manifest: Manifest, dep: Dependency, name: str, locks: dict[str, _LockIndex], by_path, paths: frozenset[str]
+) -> str | None:
+    """The locked version a package.json declaration resolves to, in the lockfiles that pin
+    that package.json (the npm checks' own answer: nearest folder, workspaces included)."""
+    from hygiene.checks.npm import covering_locks
 
-
-def _npm_resolution(manifest: Manifest, dep: Dependency, name: str, locks) -> str | None:
     folder = posixpath.dirname(manifest.path) or "."
-    candidates = []
-    for index in locks:
-        lock_dir = posixpath.dirname(index.manifest.path) or "."
-        if index.manifest.kind in _NPM_LOCKS and (lock_dir == "." or folder == lock_dir or folder.startswith(lock_dir + "/")):
-            candidates.append((lock_dir.count("/") + (lock_dir != "."), index))
-    for _, index in sorted(candidates, key=lambda c: -c[0]):  # the nearest lock first
-        lock_dir = posixpath.dirname(index.manifest.path) or "."
-        rel = "." if folder == lock_dir else posixpath.relpath(folder, lock_dir)
+    for cover in covering_locks(manifest, by_path, paths)[0]:
+        index = locks.get(cover.path)
+        if index is None:
+            continue
+        rel = posixpath.relpath(folder, posixpath.dirname(cover.path) or ".")
         kind = index.manifest.kind
         if kind is ManifestKind.YARN_LOCK:
             for descriptor in (f"{name}@{dep.specifier}", f"{name}@npm:{dep.specifier}"):
