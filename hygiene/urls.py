@@ -47,3 +47,34 @@ def vcs_ref(url: str) -> str | None:
     if "@" in path:
         return path.rsplit("@", 1)[1] or None
     return None
+
+
+_FORGES = ("github.com", "gitlab.com")
+
+
+def forge_repository(url: str) -> str | None:
+    """The forge repository a repository or project URL points into, as ``github.com/owner/repo``
+    or ``gitlab.com/group/…/project`` (lower case): https, ``git+https``, ``ssh://`` and
+    ``git@host:`` forms, npm's ``github:owner/repo`` and ``owner/repo`` shorthands. A GitHub
+    page inside the repository (``/tree/main``) names the repository; GitLab's pages start at
+    ``/-/``. None for any other host, or a URL that names no repository."""
+    url = url.strip()
+    if url.startswith("github:") or re.fullmatch(r"[\w.-]+/[\w.-]+", url):
+        url = "https://github.com/" + url.removeprefix("github:")
+    if url.startswith("git@"):
+        host, _, path = url[4:].partition(":")
+    else:
+        parts = urlsplit(url.removeprefix("git+"))
+        host, path = parts.hostname or "", parts.path
+    host = host.lower().removeprefix("www.")
+    if host not in _FORGES:
+        return None
+    segments = [s for s in path.split("/") if s]
+    if host == "github.com":
+        segments = segments[:2]
+    elif "-" in segments:
+        segments = segments[: segments.index("-")]
+    if len(segments) < 2:
+        return None
+    segments[-1] = segments[-1].removesuffix(".git")
+    return f"{host}/{'/'.join(segments).lower()}"

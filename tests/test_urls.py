@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hygiene.model import SourceKind
-from hygiene.urls import is_remote, source_kind, transport
+from hygiene.urls import forge_repository, is_remote, source_kind, transport
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,27 @@ def test_transport(url, expected):
 def test_source_kind(url, kind):
     assert source_kind(url) is kind
     assert is_remote(url) is (kind is not SourceKind.PATH)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://github.com/Pallets/Flask", "github.com/pallets/flask"),
+        ("https://github.com/pallets/flask.git", "github.com/pallets/flask"),
+        ("https://www.github.com/pallets/flask/tree/main/src", "github.com/pallets/flask"),
+        ("git+https://github.com/theupdateframework/tuf-js.git", "github.com/theupdateframework/tuf-js"),
+        ("git+ssh://git@github.com/acme/app.git", "github.com/acme/app"),
+        ("git@github.com:acme/app.git", "github.com/acme/app"),
+        ("github:acme/app", "github.com/acme/app"),
+        ("acme/app", "github.com/acme/app"),  # npm's shorthand
+        ("https://gitlab.com/group/sub/project", "gitlab.com/group/sub/project"),
+        ("https://gitlab.com/group/project/-/tree/main", "gitlab.com/group/project"),
+        ("https://github.com/pallets", None),  # an owner, not a repository
+        ("https://evil.example/github.com/pallets/flask", None),
+        ("https://notgithub.com/pallets/flask", None),
+        ("https://flask.palletsprojects.com/", None),
+        ("", None),
+    ],
+)
+def test_forge_repository(url, expected):
+    assert forge_repository(url) == expected

@@ -27,7 +27,6 @@ import dataclasses
 import fnmatch
 import json
 import posixpath
-import re
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from hygiene.model import (
     normalize_name,
 )
 from hygiene.provenance import Provenance
+from hygiene.urls import forge_repository
 
 PYPI = "https://pypi.org/simple"
 WORKERS = 8
@@ -214,7 +214,6 @@ def _entry(result: Provenance, declared) -> dict:
 # -- HY403: who published it ----------------------------------------------------------------------
 
 _FORGES = {"GitHub": "github.com", "GitLab": "gitlab.com"}
-_REPO_URL = re.compile(r"^https?://(?:www\.)?(github\.com|gitlab\.com)/([^?#]+?)(?:\.git)?/?(?:[?#].*)?$", re.IGNORECASE)
 
 
 def _judge_publisher(result: Provenance, options: ProvenanceOptions, http) -> Provenance:
@@ -264,15 +263,8 @@ def _declared_repositories(result: Provenance, options: ProvenanceOptions, http)
         return set()
     urls = list((info.get("project_urls") or {}).values()) if isinstance(info.get("project_urls"), dict) else []
     urls.append(info.get("home_page"))
-    found = set()
-    for value in urls:
-        match = _REPO_URL.match(value.strip()) if isinstance(value, str) else None
-        if match:
-            path = match.group(2).lower().strip("/")
-            if match.group(1).lower() == "github.com":
-                path = "/".join(path.split("/")[:2])  # github.com/owner/repo/tree/main → owner/repo
-            found.add(f"{match.group(1).lower()}/{path}")
-    return found
+    # Only full URLs: a bare "owner/repo" in metadata is not a link (that shorthand is npm's).
+    return {r for r in (forge_repository(u) for u in urls if isinstance(u, str) and "://" in u) if r}
 
 
 # -- HY404: the bundles the repository ships ---------------------------------------------------------

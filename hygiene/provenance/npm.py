@@ -24,7 +24,9 @@ import threading
 from urllib.parse import quote
 
 from hygiene.net import Http, Unavailable
+from hygiene.parsers._npm import integrity_hashes
 from hygiene.provenance import Provenance
+from hygiene.urls import forge_repository
 
 NPM = "https://registry.npmjs.org"
 
@@ -57,8 +59,8 @@ class NpmProvenance:
             integrity = dist["integrity"]
         except (ValueError, KeyError, TypeError):
             return result("error", f"{url}: not a version document with `dist.integrity`")
-        registry_hex = _sri_hex(integrity)
-        if registry_hex != sha512_hex:
+        registry = [h.partition(":")[2] for h in integrity_hashes(integrity) if h.startswith("sha512:")]
+        if registry[:1] != [sha512_hex]:
             return result("failed", f"the registry's integrity for {name}@{version} is not the locked one ({str(integrity)[:100]})")
         if dist.get("signatures") and self._registry_keys() is None:
             return result("error", f"the registry's keys are unavailable: {self._keys_error}")
@@ -102,11 +104,10 @@ class NpmProvenance:
         publisher = None
         for bundle, statement in zip(bundles, statements):
             try:
-                payload = verify_npm_bundle(bundle, self.root, self._registry_keys() or {})
+                # The statement checked above was read from this same envelope payload.
+                verify_npm_bundle(bundle, self.root, self._registry_keys() or {})
             except VerificationFailed as exc:
                 return result("failed", f"the {statement.get('predicateType')} attestation does not verify: {exc}", source=source)
-            if json.loads(payload) != statement:
-                return result("failed", "the signed statement is not the one the attestation shows", source=source)
             publisher = publisher or _publisher(bundle)
         return result("verified", source=source, publisher=publisher, declared_repositories=_declared(document))
 
@@ -190,30 +191,10 @@ def _publisher(bundle: dict):
 
 def _declared(document) -> tuple[str, ...]:
     """The forge repository package.json's `repository` names (``github.com/owner/repo``)."""
-    import re
-
     repository = document.get("repository") if isinstance(document, dict) else None
     url = repository.get("url") if isinstance(repository, dict) else repository
-    if not isinstance(url, str):
-        return ()
-    url = url.strip()
-    if re.fullmatch(r"[\w.-]+/[\w.-]+", url):  # the "owner/repo" shorthand means GitHub
-        url = f"github.com/{url}"
-    match = re.search(r"(github\.com|gitlab\.com)[/:]([^/\s]+/[^/\s#?]+?)(?:\.git)?/?(?:[#?].*)?$", url, re.IGNORECASE)
-    return (f"{match.group(1).lower()}/{match.group(2).lower()}",) if match else ()
-
-
-def _sri_hex(value) -> str | None:
-    if not isinstance(value, str):
-        return None
-    for token in value.split():
-        algorithm, _, digest = token.partition("-")
-        if algorithm == "sha512":
-            try:
-                return base64.b64decode(digest, validate=True).hex()
-            except (binascii.Error, ValueError):
-                return None
-    return None
+    found = forge_repository(url) if isinstance(url, str) else None
+    return (found,) if found else ()
 
 
 def _statement(bundle) -> dict:

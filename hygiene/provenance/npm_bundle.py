@@ -52,16 +52,13 @@ class TrustedRootFile:
 
     @classmethod
     def load(cls, path=None, *, staging: bool = False) -> TrustedRootFile:
-        from importlib import resources
-
-        from hygiene.provenance.verify import _ROOTS
+        from hygiene.provenance.verify import shipped_root
 
         try:
             if path is not None:
                 with open(path, encoding="utf-8") as handle:
                     return cls(json.load(handle))
-            shipped = resources.files("sigstore") / "_store" / _ROOTS[staging] / "trusted_root.json"
-            return cls(json.loads(shipped.read_text("utf-8")))
+            return cls(json.loads(shipped_root(staging).read_text("utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise VerificationFailed(f"{path or 'the shipped trusted root'}: not a sigstore trusted root ({exc})") from None
 

@@ -53,9 +53,13 @@ def trusted_root(path: str | Path | None = None, *, staging: bool = False):
             return TrustedRoot.from_file(str(path))
         except Exception as exc:  # noqa: BLE001 - pydantic, JSON, OS errors alike
             raise VerificationFailed(f"{path}: not a sigstore trusted root ({_first_line(exc)})") from None
-    shipped = resources.files("sigstore") / "_store" / _ROOTS[staging] / "trusted_root.json"
-    with resources.as_file(shipped) as file:
+    with resources.as_file(shipped_root(staging)) as file:
         return TrustedRoot.from_file(str(file))
+
+
+def shipped_root(staging: bool = False):
+    """The production (or staging) trusted root file the installed sigstore package ships."""
+    return resources.files("sigstore") / "_store" / _ROOTS[staging] / "trusted_root.json"
 
 
 class Pep740Verifier:

@@ -15,7 +15,6 @@ pytest.importorskip("pytest_httpserver")
 pytest.importorskip("cryptography")
 
 from hygiene.net import Http  # noqa: E402
-from hygiene.provenance import Publisher  # noqa: E402
 from hygiene.provenance.npm import NpmProvenance  # noqa: E402
 from hygiene.provenance.npm_bundle import TrustedRootFile  # noqa: E402
 
