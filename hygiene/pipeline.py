@@ -10,6 +10,7 @@ import dataclasses
 import os
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from hygiene.parsers import parser_for
 from hygiene.parsers.base import ManifestError
 from hygiene.principles import assess
 from hygiene.suppress import Suppressions, find_suppressions
+
+if TYPE_CHECKING:
+    from hygiene.provenance import Provenance
 
 # Checks run in this order; each is `(CheckContext) -> Iterable[Finding]`.
 _CHECKS = (
@@ -66,7 +70,7 @@ class ScanResult:
     principles: dict = field(default_factory=dict)
     suppressed: int = 0
     files: int = 0  # manifests parsed
-    provenance: tuple[dict, ...] | None = None  # per pinned file, with --verify-provenance
+    provenance: tuple[Provenance, ...] | None = None  # per pinned file, with --verify-provenance
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity is not None and f.severity.value == severity)

@@ -65,8 +65,8 @@ class ProvenanceOptions:
     root: Path | None = None  # the scan root, where the bundles and artifacts are
 
 
-def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Finding], list[dict], list[Skipped]]:
-    """(findings, one JSON-ready entry per looked-up artifact, skipped)."""
+def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Finding], list[Provenance], list[Skipped]]:
+    """(findings, one result per looked-up artifact with where it is pinned, skipped)."""
     from hygiene.net import Http, default_cache_dir
     from hygiene.provenance.pypi import PyPIProvenance
     from hygiene.provenance.verify import (
@@ -124,12 +124,12 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
             answers = dict(zip(keys, pool.map(one, keys)))
 
     findings: list[Finding] = []
-    entries: list[dict] = []
+    entries: list[Provenance] = []
     errors: list[str] = []
     for key in keys:
         declared = targets[key]
         for result in answers[key]:
-            entries.append(_entry(result, declared))
+            entries.append(dataclasses.replace(result, declared=tuple(d.location for _, d in declared)))
             if result.status == "error":
                 spec = f"{key[1]}@{key[2]}" if key[0] == "npm" else f"{key[1]}=={key[2]}"
                 errors.append(f"{spec}: {result.reason}")
@@ -190,25 +190,6 @@ def _finding(result: Provenance, dep: Dependency) -> Finding | None:
         return None
     message = f"{pin}: {what}"
     return Finding(rule, message, dep.location, dep.ecosystem, dep.name, dep.specifier or dep.version)
-
-
-def _entry(result: Provenance, declared) -> dict:
-    publisher = result.publisher
-    return {
-        "ecosystem": result.ecosystem,
-        "package": result.name,
-        "version": result.version,
-        "artifact": result.artifact,
-        "digest": result.digest,
-        "status": result.status,
-        "reason": result.reason,
-        "publisher": None
-        if publisher is None
-        else {"kind": publisher.kind, "repository": publisher.repository, "workflow": publisher.workflow, "environment": publisher.environment},
-        "predicate_types": sorted({a.predicate_type for a in result.attestations if a.predicate_type}),
-        "source": result.source,
-        "declared": [{"path": m.path, "line": d.location.line} for m, d in declared],
-    }
 
 
 # -- HY403: who published it ----------------------------------------------------------------------

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hygiene.model import Location
+
 STATUSES = ("verified", "failed", "missing", "unsupported", "error")
+WORST_FIRST = ("failed", "error", "missing", "unsupported", "verified")  # for tables and summaries
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ class Provenance:
     # The forge repositories the release declares (``github.com/owner/repo``), when the lookup
     # read them on the way (npm's `repository`); None: ask the registry's metadata if needed.
     declared_repositories: tuple[str, ...] | None = None
+    # Where the repository pins this artifact (set by the check, for the reports).
+    declared: tuple[Location, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

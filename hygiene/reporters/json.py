@@ -35,6 +35,26 @@ def finding_dict(f: Finding) -> dict:
     return out
 
 
+def provenance_dict(p) -> dict:
+    """One `hygiene.provenance.Provenance` as the output contract writes it."""
+    publisher = p.publisher
+    return {
+        "ecosystem": p.ecosystem,
+        "package": p.name,
+        "version": p.version,
+        "artifact": p.artifact,
+        "digest": p.digest,
+        "status": p.status,
+        "reason": p.reason,
+        "publisher": None
+        if publisher is None
+        else {"kind": publisher.kind, "repository": publisher.repository, "workflow": publisher.workflow, "environment": publisher.environment},
+        "predicate_types": sorted({a.predicate_type for a in p.attestations if a.predicate_type}),
+        "source": p.source,
+        "declared": [{"path": loc.path, "line": loc.line} for loc in p.declared],
+    }
+
+
 def document(result: ScanResult) -> dict:
     return {
         "version": __version__,
@@ -56,7 +76,7 @@ def document(result: ScanResult) -> dict:
             for e in result.errors
         ],
         # Only when provenance was verified (scan --verify-provenance): one entry per pinned file.
-        **({"provenance": list(result.provenance)} if result.provenance is not None else {}),
+        **({"provenance": [provenance_dict(p) for p in result.provenance]} if result.provenance is not None else {}),
     }
 
 

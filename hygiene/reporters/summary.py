@@ -140,16 +140,16 @@ def _errors(result: ScanResult, context: ReportContext) -> list[tuple[str, int]]
 
 def _provenance(result: ScanResult) -> list[tuple[str, int]]:
     """One table row per pinned file looked up (scan --verify-provenance), failures first."""
-    order = ("failed", "error", "missing", "unsupported", "verified")
-    rows = sorted(result.provenance or (), key=lambda e: (order.index(e["status"]), e["package"], str(e["artifact"])))
+    from hygiene.provenance import WORST_FIRST
+
+    rows = sorted(result.provenance or (), key=lambda p: (WORST_FIRST.index(p.status), p.name, str(p.artifact)))
     out = []
-    for e in rows:
-        publisher = e.get("publisher") or {}
-        who = publisher.get("repository") or ""
-        if who and publisher.get("workflow"):
-            who += f" ({publisher['workflow']})"
-        status = e["status"] + (f": {e['reason']}" if e["reason"] else "")
-        cells = [f"{e['package']}=={e['version']}", e["artifact"] or "", status, who]
+    for p in rows:
+        who = ""
+        if p.publisher is not None and p.publisher.repository:
+            who = p.publisher.repository + (f" ({p.publisher.workflow})" if p.publisher.workflow else "")
+        status = p.status + (f": {p.reason}" if p.reason else "")
+        cells = [f"{p.name}=={p.version}", p.artifact or "", status, who]
         out.append(("| " + " | ".join(md(c) for c in cells) + " |\n", 1))  # md escapes `|`
     return out
 

@@ -109,9 +109,9 @@ def build(result: ScanResult, *, include_dev: bool = True, reproducible: bool = 
     from packageurl import PackageURL
 
     indexes = _indexes(result.manifests)
-    provenance: dict[tuple, list[dict]] = defaultdict(list)  # scan --verify-provenance results
+    provenance: dict[tuple, list] = defaultdict(list)  # scan --verify-provenance results
     for item in result.provenance or ():
-        provenance[(item["ecosystem"], _key(item["ecosystem"], item["package"]), item["version"])].append(item)
+        provenance[(item.ecosystem, _key(item.ecosystem, item.name), item.version)].append(item)
     optional_refs = _optional_components(entries)
     for entry in sorted(entries.values(), key=lambda e: e.purl):
         hashes, urls, vcs = [], [], []
@@ -636,22 +636,21 @@ def _github_path(ref: str) -> tuple[str, str, str] | None:
     return parts[0], parts[1], "/".join(parts[2:])
 
 
-_STATUS_ORDER = ("failed", "error", "missing", "unsupported", "verified")
-
-
-def _provenance_properties(items: list[dict]) -> list[tuple[str, str]]:
+def _provenance_properties(items: list) -> list[tuple[str, str]]:
     """`hygiene:provenance` (the worst status over the component's pinned files: every file
     must verify for `verified`), and per file its status and publisher."""
     if not items:
         return []
-    worst = min((i["status"] for i in items), key=_STATUS_ORDER.index)
+    from hygiene.provenance import WORST_FIRST
+
+    worst = min((i.status for i in items), key=WORST_FIRST.index)
     out = [("hygiene:provenance", worst)]
-    for item in sorted(items, key=lambda i: str(i["artifact"])):
-        label = item["artifact"] or "(no file)"
-        out.append(("hygiene:provenance:file", f"{label}: {item['status']}" + (f" ({item['reason']})" if item["reason"] else "")))
-        publisher = item.get("publisher")
-        if publisher and publisher.get("repository"):
-            value = f"{publisher['kind']}:{publisher['repository']}" + (f"/{publisher['workflow']}" if publisher.get("workflow") else "")
+    for item in sorted(items, key=lambda i: str(i.artifact)):
+        label = item.artifact or "(no file)"
+        out.append(("hygiene:provenance:file", f"{label}: {item.status}" + (f" ({item.reason})" if item.reason else "")))
+        publisher = item.publisher
+        if publisher is not None and publisher.repository:
+            value = f"{publisher.kind}:{publisher.repository}" + (f"/{publisher.workflow}" if publisher.workflow else "")
             if ("hygiene:provenance:publisher", value) not in out:
                 out.append(("hygiene:provenance:publisher", value))
     return out
