@@ -165,22 +165,32 @@ def _check_chain(certs, root: TrustedRootFile, when: datetime) -> None:
         usages = []
     if not any(u.dotted_string == _CODE_SIGNING for u in usages):
         raise VerificationFailed("the signing certificate is not for code signing")
-    anchors = [(c, s, e) for c, s, e in root.authorities if s <= when and (e is None or when <= e)]
+    anchors = [c for c, s, e in root.authorities if s <= when and (e is None or when <= e)]
+    anchor_der = {c.public_bytes(_der()) for c in anchors}
+
+    def signed_by(child, issuer) -> bool:
+        try:
+            issuer.public_key().verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(child.signature_hash_algorithm))
+        except (InvalidSignature, TypeError, AttributeError):
+            return False
+        return True
+
     for child, parent in zip(certs, certs[1:] + [None]):
-        issuers = [parent] if parent is not None else []
-        issuers += [c for c, _, _ in anchors if c.subject == child.issuer]
-        for issuer in issuers:
-            try:
-                issuer.public_key().verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(child.signature_hash_algorithm))
-                break
-            except (InvalidSignature, TypeError, AttributeError):
-                continue
-        else:
+        if child.public_bytes(_der()) in anchor_der:
+            return  # the chain reached a certificate authority of the trusted root
+        if any(a.subject == child.issuer and signed_by(child, a) for a in anchors):
+            return  # signed by one
+        # Otherwise the next certificate of the bundle must have signed it, and be a CA.
+        if parent is None:
+            break
+        if not signed_by(child, parent):
             raise VerificationFailed(f"the certificate {child.subject.rfc4514_string() or '(leaf)'} is not signed by its issuer")
-        if any(child.public_bytes(_der()) == c.public_bytes(_der()) for c, _, _ in anchors) or any(
-            c.subject == child.issuer and c in issuers for c, _, _ in anchors
-        ):
-            return  # reached a certificate authority of the trusted root
+        try:
+            is_ca = parent.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        if not is_ca:
+            raise VerificationFailed(f"the certificate {parent.subject.rfc4514_string() or '(leaf)'} signs others but is no CA")
     raise VerificationFailed("the certificate chain does not lead to a certificate authority of the trusted root")
 
 

@@ -20,7 +20,7 @@ from minted import NOW, Minted  # noqa: E402
 from hygiene.net import Http  # noqa: E402
 from hygiene.provenance import Publisher  # noqa: E402
 from hygiene.provenance.npm import NpmProvenance  # noqa: E402
-from hygiene.provenance.npm_bundle import verify_npm_bundle  # noqa: E402
+from hygiene.provenance.npm_bundle import TrustedRootFile, verify_npm_bundle  # noqa: E402
 from hygiene.provenance.verify import VerificationFailed  # noqa: E402
 
 TARBALL = hashlib.sha512(b"widget-1.0.0.tgz").digest()
@@ -67,8 +67,13 @@ def test_the_root_decides_which_log_and_which_times_count(minted):
     bundle = minted.bundle(statement(minted))
     with pytest.raises(VerificationFailed, match="the log's key was not valid when the entry was integrated"):
         verify_npm_bundle(bundle, minted.root_file(log_valid_from=NOW + timedelta(days=1)), {})
+    # another instance's root, with the same names but other keys: its CA did not sign this chain
+    with pytest.raises(VerificationFailed, match="^the certificate chain does not lead to a certificate authority of the trusted root$"):
+        verify_npm_bundle(bundle, Minted().root_file(), {})
+    no_log = minted.trusted_root()
+    no_log["tlogs"] = []
     with pytest.raises(VerificationFailed, match="is not in the trusted root"):
-        verify_npm_bundle(bundle, Minted().root_file(), {})  # another instance's root
+        verify_npm_bundle(bundle, TrustedRootFile(no_log), {})
     with pytest.raises(VerificationFailed, match="which the registry does not list"):
         verify_npm_bundle(minted.bundle(statement(minted), with_key=True), minted.root_file(), {})
 
@@ -117,3 +122,31 @@ def test_a_bundle_whose_signature_fails_makes_the_version_fail(httpserver, minte
     result = npm.lookup("widget", "1.0.0", SHA512)
     assert (result.status, result.reason) == (
         "failed", "the https://slsa.dev/provenance/v0.2 attestation does not verify: the transparency log's signed entry timestamp does not verify")
+
+
+def test_a_chain_of_look_alike_certificates_is_not_trusted(minted):
+    """An attacker's CA with the trusted CA's names: the leaf verifies against the bundle's own
+    intermediate, but no certificate authority of the trusted root signed anything in it."""
+    impostor = Minted()  # same subject names, its own keys
+    payload = statement(minted)
+    with pytest.raises(VerificationFailed, match="^the certificate chain does not lead to a certificate authority of the trusted root$"):
+        verify_npm_bundle(impostor.bundle(payload), minted.root_file(), {})
+
+
+def test_a_leaf_cannot_sign_another_certificate(minted):
+    """A chain in which a code-signing leaf signs the signing certificate is refused."""
+    import datetime as dt
+
+    from cryptography.x509.oid import ExtendedKeyUsageOID as Eku
+    from minted import _cert
+
+    signer = ec.generate_private_key(ec.SECP256R1())
+    middle = _cert("not-a-ca", signer, "minted-intermediate", minted.intermediate_key, ca=False,
+                   start=NOW - dt.timedelta(days=1), end=NOW + dt.timedelta(days=1), eku=(Eku.CODE_SIGNING,))
+    bundle = minted.bundle(statement(minted), leaf_issuer_key=signer)
+    chain = bundle["verificationMaterial"]["x509CertificateChain"]["certificates"]
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    chain.insert(1, {"rawBytes": base64.b64encode(middle.public_bytes(Encoding.DER)).decode()})
+    with pytest.raises(VerificationFailed, match="signs others but is no CA"):
+        verify_npm_bundle(bundle, minted.root_file(), {})
