@@ -68,17 +68,11 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", HERE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+import run as bench  # noqa: E402  machine info, formatting, git state and the hygiene command, shared with run.py
 
-
-corpus_gen = _load("pinning_corpus")
-bench = _load("run")  # machine info, formatting and the hygiene command, shared with run.py
+corpus_gen = bench.load_module("pinning_corpus")
 
 CATEGORIES = ("action-ref", "image-digest", "image-tag", "pip-pin", "npm-pin", "gem-pin", "go-pin",
               "cargo-pin", "os-package", "download-exec", "add-url")

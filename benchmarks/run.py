@@ -142,13 +142,18 @@ def package_version(name: str) -> str | None:
         return None
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("generate_repo", HERE / "generate_repo.py")
+def load_module(name: str):
+    """A sibling benchmark module (benchmarks/NAME.py), loaded by path under a private name."""
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", HERE / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
-    sys.modules["generate_repo"] = module  # dataclasses look their module up while decorating
+    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
     spec.loader.exec_module(module)
     return module
+
+
+def load_generator():
+    return load_module("generate_repo")
 
 
 def ensure_repo(repo: Path, params: dict, regenerate: bool, default_location: bool) -> dict:

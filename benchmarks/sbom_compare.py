@@ -109,17 +109,10 @@ SHIM = '''raise ImportError("rfc3987_syntax hidden by benchmarks/sbom_compare.py
 # --------------------------------------------------------------------------------------------
 
 
-def _load(name: str):
-    """A sibling benchmark module, loaded by path (as compare_pinning.py does)."""
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", HERE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+import run as bench  # noqa: E402  machine info, formatting, git state and the hygiene command, shared with run.py
 
-
-bench = _load("run")  # machine info, formatting, git state and the generator, shared with run.py
 fmt_s = bench.fmt_s
 
 
