@@ -47,7 +47,6 @@ the others are still compared. This is a benchmark, not a test: it never fails o
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform

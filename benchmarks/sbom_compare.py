@@ -37,7 +37,6 @@ install it. This is a benchmark, not a test: it never fails because of a differe
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import copy
 import json
 import os
