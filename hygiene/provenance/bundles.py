@@ -51,7 +51,7 @@ def verify_bundle(
     from sigstore.models import Bundle
     from sigstore.verify import Verifier
 
-    from hygiene.provenance.verify import trusted_root
+    from hygiene.provenance.verify import check_key_windows, trusted_root
 
     sha256, data = artifact_digest(artifact)
     try:
@@ -61,7 +61,8 @@ def verify_bundle(
     except Exception as exc:  # noqa: BLE001 - the library raises several kinds for bad input
         raise VerificationFailed(f"{bundle_path}: not a sigstore bundle ({_first_line(exc)})") from None
     policy = _policy(issuer, identity, identity_regexp)
-    verifier = Verifier(trusted_root=root if root is not None else trusted_root())
+    root = root if root is not None else trusted_root()
+    verifier = Verifier(trusted_root=root)
     try:
         if bundle._dsse_envelope is None:  # noqa: SLF001 - the library's own discriminator
             if data is not None:
@@ -69,10 +70,12 @@ def verify_bundle(
             else:
                 prehashed = Hashed(algorithm=_sha256_algorithm(), digest=bytes.fromhex(sha256))
                 verifier.verify_artifact(prehashed, bundle, policy)
+            check_key_windows(bundle, root)
             return f"message signature over sha256:{sha256}"
         kind, payload = verifier.verify_dsse(bundle, policy)
     except sigstore.errors.VerificationError as exc:
         raise VerificationFailed(_first_line(exc)) from None
+    check_key_windows(bundle, root)
     if kind != "application/vnd.in-toto+json":
         raise VerificationFailed(f"the envelope holds {kind!r}, not an in-toto statement")
     try:

@@ -12,12 +12,20 @@ certificate was issued to the publisher the bundle names (issuer, repository, wo
 pypi-attestations' Trusted Publisher policies). The signed payload must be the statement hygiene
 read its subject from (:mod:`hygiene.provenance.pypi` checks the subject).
 
+sigstore-python accepts a log, CT log or CA key of the trusted root that is valid *now*;
+:func:`check_key_windows` adds what the root's ``validFor`` periods are for: each key must have
+been valid when it signed (the log when it integrated the entry, the CT log when it issued the
+certificate's SCT, the CA when it issued the certificate), so a rotated-out or not-yet-valid key
+cannot vouch for an entry made outside its period.
+
 Needs the ``provenance`` extra (`sigstore`, `pypi-attestations`); :func:`available` says whether
 it is installed.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -69,6 +77,7 @@ class Pep740Verifier:
     def __init__(self, root) -> None:
         from sigstore.verify import Verifier
 
+        self._root = root
         self._verifier = Verifier(trusted_root=root)
 
     def __call__(self, attestation: Attestation, filename: str, sha256: str) -> None:
@@ -92,12 +101,71 @@ class Pep740Verifier:
                 named = attestation.publisher
                 message = f"the certificate was not issued to the workflow {named.workflow!r} of {named.repository!r}"
             raise VerificationFailed(message) from None
+        check_key_windows(bundle, self._root)
         if kind != IN_TOTO:
             raise VerificationFailed(f"the envelope holds {kind!r}, not an in-toto statement")
         if payload != attestation.statement:
             raise VerificationFailed("the signed statement is not the one the attestation shows")
 
 
+def check_key_windows(bundle, root) -> None:
+    """Raise :class:`VerificationFailed` when a key of `root` that vouches for `bundle` was not
+    valid (``validFor``) at the time it signed. Keys the root does not hold are left to the
+    signature checks, which fail for them."""
+    from cryptography import x509
+
+    inner = root._inner  # noqa: SLF001 - sigstore exposes no accessor for the periods
+    entry = bundle.log_entry._inner  # noqa: SLF001
+    if entry.integrated_time:
+        when = datetime.fromtimestamp(entry.integrated_time, tz=timezone.utc)
+        periods = [t.public_key.valid_for for t in inner.tlogs if t.log_id.key_id == entry.log_id.key_id]
+        if periods and not any(_within(p, when) for p in periods):
+            raise VerificationFailed(f"the transparency log's key was not valid when it integrated the entry ({when:%Y-%m-%dT%H:%M:%SZ})")
+    cert = bundle.signing_certificate
+    try:
+        scts = list(cert.extensions.get_extension_for_class(x509.PrecertificateSignedCertificateTimestamps).value)
+    except x509.ExtensionNotFound:
+        scts = []
+    for sct in scts:
+        when = sct.timestamp.replace(tzinfo=timezone.utc)
+        periods = [t.public_key.valid_for for t in inner.ctlogs if t.log_id.key_id == sct.log_id]
+        if periods and not any(_within(p, when) for p in periods):
+            raise VerificationFailed(f"the certificate transparency log's key was not valid when it issued the SCT ({when:%Y-%m-%dT%H:%M:%SZ})")
+    issued = cert.not_valid_before_utc
+    issuers = [a.valid_for for a in inner.certificate_authorities if _issued_by(cert, a.cert_chain.certificates)]
+    if issuers and not any(_within(p, issued) for p in issuers):
+        raise VerificationFailed(f"the certificate authority was not valid when it issued the certificate ({issued:%Y-%m-%dT%H:%M:%SZ})")
+
+
+def _within(period, when: datetime) -> bool:
+    if period is None or period.start is None:
+        return True
+    return period.start <= when and (period.end is None or when <= period.end)
+
+
+def _issued_by(cert, chain) -> bool:
+    """Whether the first certificate of a CA's chain signed `cert`."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+
+    if not chain:
+        return False
+    try:
+        issuer = x509.load_der_x509_certificate(chain[0].raw_bytes)
+        if issuer.subject != cert.issuer:
+            return False
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+# sigstore-python appends object dumps to some messages: a certificate's repr, an inclusion proof's
+# fields with raw bytes. The sentence before them is the reason.
+_OBJECT_REPR = re.compile(r"\s*\(encountered processing <[^\n]*\)$|(?<=invalid root hash): expected log_index=.*$")
+
+
 def _first_line(exc: BaseException) -> str:
+    """The first line of a library error, without the object dumps some append."""
     text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:300]
+    return _OBJECT_REPR.sub("", text[0] if text else type(exc).__name__)[:300]
