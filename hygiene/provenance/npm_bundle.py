@@ -14,10 +14,12 @@ would make is made here instead; a bundle is accepted only when all of them hold
    integrated time, log id, log index), with the trusted root's key for that log id, valid at
    that time;
 4. the log entry is this envelope: its payload hash is the payload's sha256, its signature is
-   the envelope's, its public key is the signing certificate or key.
+   the envelope's, its public key is the signing certificate or key;
+5. for a certificate: its embedded SCT (RFC 6962), signed over the precertificate by a
+   certificate transparency log of the trusted root that was valid at the SCT's time, so the
+   certificate is one Fulcio logged publicly.
 
-Not checked: the certificate's SCT (npm's attestations predate SCTs in bundles being required),
-and inclusion proofs (v0.1 bundles carry none; the promise stands for it).
+Not checked: inclusion proofs (v0.1 bundles carry none; the promise stands for it).
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime, timezone
+import struct
+from datetime import datetime, timedelta, timezone
 
 from hygiene.provenance.verify import VerificationFailed
 
 _CODE_SIGNING = "1.3.6.1.5.5.7.3.3"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class TrustedRootFile:
@@ -44,11 +48,16 @@ class TrustedRootFile:
             start, end = _window(ca.get("validFor", {}))
             for cert in ca.get("certChain", {}).get("certificates", []):
                 self.authorities.append((x509.load_der_x509_certificate(base64.b64decode(cert["rawBytes"])), start, end))
-        self.logs: dict[bytes, tuple[object, datetime, datetime | None]] = {}
-        for log in doc.get("tlogs", []):
-            key = log.get("publicKey", {})
-            start, end = _window(key.get("validFor", {}))
-            self.logs[base64.b64decode(log["logId"]["keyId"])] = (load_der_public_key(base64.b64decode(key["rawBytes"])), start, end)
+        def keys(logs) -> dict[bytes, tuple[object, datetime, datetime | None]]:
+            out = {}
+            for log in logs:
+                key = log.get("publicKey", {})
+                start, end = _window(key.get("validFor", {}))
+                out[base64.b64decode(log["logId"]["keyId"])] = (load_der_public_key(base64.b64decode(key["rawBytes"])), start, end)
+            return out
+
+        self.logs = keys(doc.get("tlogs", []))
+        self.ct_logs = keys(doc.get("ctlogs", []))
 
     @classmethod
     def load(cls, path=None, *, staging: bool = False) -> TrustedRootFile:
@@ -93,7 +102,8 @@ def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) 
     chain = material.get("x509CertificateChain", {}).get("certificates")
     if chain:
         certs = [x509.load_der_x509_certificate(base64.b64decode(c["rawBytes"])) for c in chain]
-        _check_chain(certs, root, when)
+        issuer = _check_chain(certs, root, when)
+        _check_sct(certs[0], issuer, root)
         key = certs[0].public_key()
         signer = certs[0].public_bytes(serialization.Encoding.DER)
     else:
@@ -151,7 +161,8 @@ def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) 
     return payload
 
 
-def _check_chain(certs, root: TrustedRootFile, when: datetime) -> None:
+def _check_chain(certs, root: TrustedRootFile, when: datetime):
+    """Check the chain; return the certificate that issued the leaf."""
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -175,14 +186,17 @@ def _check_chain(certs, root: TrustedRootFile, when: datetime) -> None:
             return False
         return True
 
+    leaf_issuer = None
     for child, parent in zip(certs, certs[1:] + [None]):
-        if child.public_bytes(_der()) in anchor_der:
-            return  # the chain reached a certificate authority of the trusted root
-        if any(a.subject == child.issuer and signed_by(child, a) for a in anchors):
-            return  # signed by one
+        if child.public_bytes(_der()) in anchor_der and leaf_issuer is not None:
+            return leaf_issuer  # the chain reached a certificate authority of the trusted root
+        anchor = next((a for a in anchors if a.subject == child.issuer and signed_by(child, a)), None)
+        if anchor is not None:
+            return leaf_issuer or anchor  # signed by one
         # Otherwise the next certificate of the bundle must have signed it, and be a CA.
         if parent is None:
             break
+        leaf_issuer = leaf_issuer or parent
         if not signed_by(child, parent):
             raise VerificationFailed(f"the certificate {child.subject.rfc4514_string() or '(leaf)'} is not signed by its issuer")
         try:
@@ -192,6 +206,52 @@ def _check_chain(certs, root: TrustedRootFile, when: datetime) -> None:
         if not is_ca:
             raise VerificationFailed(f"the certificate {parent.subject.rfc4514_string() or '(leaf)'} signs others but is no CA")
     raise VerificationFailed("the certificate chain does not lead to a certificate authority of the trusted root")
+
+
+def _check_sct(leaf, issuer, root: TrustedRootFile) -> None:
+    """The leaf's embedded SCT verifies (RFC 6962 3.2: over the precertificate's TBS and the
+    issuer's key hash) with a CT log key of the root, valid at the SCT's time."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.certificate_transparency import LogEntryType
+
+    try:
+        scts = list(leaf.extensions.get_extension_for_class(x509.PrecertificateSignedCertificateTimestamps).value)
+    except x509.ExtensionNotFound:
+        scts = []
+    if not scts:
+        raise VerificationFailed("the signing certificate has no SCT: it was not logged for certificate transparency")
+    issuer_key_hash = hashlib.sha256(
+        issuer.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    ).digest()
+    why = "its SCT is from a certificate transparency log the trusted root does not hold"
+    for sct in scts:
+        log = root.ct_logs.get(sct.log_id)
+        if log is None:
+            continue
+        key, start, end = log
+        when = sct.timestamp.replace(tzinfo=timezone.utc)
+        if when < start or (end is not None and when > end):
+            why = "the certificate transparency log's key was not valid when it issued the SCT"
+            continue
+        if sct.entry_type == LogEntryType.PRE_CERTIFICATE:
+            tbs = leaf.tbs_precertificate_bytes
+            entry = issuer_key_hash + len(tbs).to_bytes(3, "big") + tbs
+        else:
+            der = leaf.public_bytes(serialization.Encoding.DER)
+            entry = len(der).to_bytes(3, "big") + der
+        millis = (when - _EPOCH) // timedelta(milliseconds=1)  # exact, unlike float seconds * 1000
+        signed = (struct.pack("!BBQH", sct.version.value, 0, millis, sct.entry_type.value)
+                  + entry + struct.pack("!H", len(sct.extension_bytes)) + sct.extension_bytes)
+        try:
+            key.verify(sct.signature, signed, ec.ECDSA(hashes.SHA256()))
+        except (InvalidSignature, TypeError, AttributeError):
+            why = "its SCT does not verify"
+            continue
+        return
+    raise VerificationFailed(f"the signing certificate's transparency is not proven: {why}")
 
 
 def _der():

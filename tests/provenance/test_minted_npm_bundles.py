@@ -55,6 +55,10 @@ def test_a_well_formed_bundle_verifies_with_a_certificate_or_the_registry_key(mi
         ({"log_key": ec.generate_private_key(ec.SECP256R1())}, "the transparency log's signed entry timestamp does not verify"),
         ({"entry_payload": b"another payload"}, "the log entry is for another payload"),
         ({"sign_with": ec.generate_private_key(ec.SECP256R1())}, "the DSSE signature does not verify"),
+        ({"sct": None}, "the signing certificate has no SCT: it was not logged for certificate transparency"),
+        ({"sct": "forged"}, "the signing certificate's transparency is not proven: "
+                            "its SCT is from a certificate transparency log the trusted root does not hold"),
+        ({"sct": "other-cert"}, "the signing certificate's transparency is not proven: its SCT does not verify"),
     ],
 )
 def test_each_broken_check_fails_with_its_reason(minted, knobs, reason):
@@ -65,6 +69,8 @@ def test_each_broken_check_fails_with_its_reason(minted, knobs, reason):
 
 def test_the_root_decides_which_log_and_which_times_count(minted):
     bundle = minted.bundle(statement(minted))
+    with pytest.raises(VerificationFailed, match="the certificate transparency log's key was not valid when it issued the SCT"):
+        verify_npm_bundle(bundle, minted.root_file(ct_valid_until=NOW - timedelta(days=1)), {})
     with pytest.raises(VerificationFailed, match="the log's key was not valid when the entry was integrated"):
         verify_npm_bundle(bundle, minted.root_file(log_valid_from=NOW + timedelta(days=1)), {})
     # another instance's root, with the same names but other keys: its CA did not sign this chain
