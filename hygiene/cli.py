@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     prov.add_argument("--offline", action="store_true", help="fetch nothing; use cached answers, list what could not be checked under skipped")
     prov.add_argument("--trusted-root", type=Path, metavar="FILE", help="sigstore trusted root (default: the production root the sigstore package ships; never refreshed)")
     prov.add_argument("--staging", action="store_true", help="use sigstore's staging trusted root")
+    _tuf_options(prov)
 
     sbom = sub.add_parser("sbom", help="write a CycloneDX SBOM of every dependency the manifests declare")
     sbom.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders or files to scan (default: .)")
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     vb.add_argument("--cert-oidc-issuer", metavar="URL", required=True, help="the OIDC issuer the certificate must name")
     vb.add_argument("--trusted-root", type=Path, metavar="FILE", help="sigstore trusted root (default: the production root the sigstore package ships)")
     vb.add_argument("--staging", action="store_true", help="sigstore's staging trusted root")
+    _tuf_options(vb)
 
     rules_cmd = sub.add_parser("rules", help="list the rule catalogue")
     rules_cmd.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -162,20 +164,24 @@ def _scan(args: argparse.Namespace) -> int:
 
         if args.trusted_root is not None and not args.trusted_root.is_file():
             raise ConfigError(f"--trusted-root {args.trusted_root}: no such file")
+        _check_tuf_options(args)
         provenance = ProvenanceOptions(
             index_url=args.index_url,
             npm_registry=args.npm_registry,
             offline=args.offline,
             trusted_root=args.trusted_root,
             staging=args.staging,
+            tuf_refresh=args.tuf_refresh,
+            tuf_url=args.tuf_url,
+            tuf_bootstrap=args.tuf_bootstrap,
             trusted_publishers=config.trusted_publishers,
             sigstore_identities=config.sigstore_identities,
         )
     elif (
-        args.offline or args.trusted_root is not None or args.staging
+        args.offline or args.trusted_root is not None or args.staging or args.tuf_refresh or args.tuf_url or args.tuf_bootstrap
         or args.index_url != "https://pypi.org/simple" or args.npm_registry != "https://registry.npmjs.org"
     ):
-        raise ConfigError("--index-url, --npm-registry, --offline, --trusted-root and --staging go with --verify-provenance")
+        raise ConfigError("--index-url, --npm-registry, --offline, --trusted-root, --staging and --tuf-* go with --verify-provenance")
     result = scan(paths, config, sbom=args.sbom is not None, provenance=provenance)
     if args.sbom is not None:
         from hygiene import sbom
@@ -231,10 +237,21 @@ def _verify(args: argparse.Namespace) -> int:
         raise ConfigError(why)
     if args.trusted_root is not None and args.staging:
         raise ConfigError("--trusted-root and --staging: give one")
+    _check_tuf_options(args)
     from hygiene.provenance.bundles import verify_bundle
 
     try:
-        root = trusted_root(args.trusted_root, staging=args.staging)
+        root_file = args.trusted_root
+        if args.tuf_refresh:
+            from hygiene.net import Http, default_cache_dir
+            from hygiene.provenance.tuf import RefreshUnavailable, refreshed_root
+
+            try:
+                root_file = refreshed_root(Http(), default_cache_dir().parent, staging=args.staging, url=args.tuf_url,
+                                           bootstrap=args.tuf_bootstrap)
+            except RefreshUnavailable as exc:
+                print(f"hygiene: --tuf-refresh: {log_safe(str(exc))}; verifying against the shipped trusted root", file=sys.stderr)
+        root = trusted_root(root_file, staging=args.staging)
         what = verify_bundle(
             args.artifact,
             args.bundle,
@@ -248,6 +265,22 @@ def _verify(args: argparse.Namespace) -> int:
         return 1
     print(f"OK: {log_safe(args.artifact)}: {what}")
     return EXIT_OK
+
+
+def _tuf_options(group) -> None:
+    group.add_argument("--tuf-refresh", action="store_true",
+                       help="fetch the trusted root sigstore's TUF repository vouches for now (network) instead of the shipped one")
+    group.add_argument("--tuf-url", metavar="URL", help="another instance's TUF repository (with --tuf-refresh)")
+    group.add_argument("--tuf-bootstrap", type=Path, metavar="FILE", help="the initial root.json of that repository")
+
+
+def _check_tuf_options(args: argparse.Namespace) -> None:
+    if (args.tuf_url or args.tuf_bootstrap) and not args.tuf_refresh:
+        raise ConfigError("--tuf-url and --tuf-bootstrap go with --tuf-refresh")
+    if args.tuf_refresh and args.trusted_root is not None:
+        raise ConfigError("--trusted-root and --tuf-refresh: give one")
+    if args.tuf_url is not None and not args.tuf_url.startswith(("https://", "http://")):
+        raise ConfigError(f"--tuf-url {args.tuf_url}: not an http(s) URL")
 
 
 def _render_sbom(bom, spec_version: str, output_format: str, *, validate: bool) -> str:

@@ -56,6 +56,9 @@ class ProvenanceOptions:
     offline: bool = False
     trusted_root: Path | None = None
     staging: bool = False
+    tuf_refresh: bool = False  # the trusted root the TUF repository vouches for now
+    tuf_url: str | None = None
+    tuf_bootstrap: Path | None = None
     cache_dir: Path | None = None  # None: hygiene.net.default_cache_dir()
     timeout: float = 10.0
     retries: int = 2
@@ -86,25 +89,36 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
     why = available()
     if why is not None:
         return [], [], [Skipped("provenance (HY401-HY404)", why), *skipped]
-    try:
-        root = trusted_root(options.trusted_root, staging=options.staging)
-    except VerificationFailed as exc:
-        return [], [], [Skipped("provenance (HY401-HY404)", str(exc)), *skipped]
-    bundle_findings, bundle_skipped = _verify_bundles(bundles, options, root)
-    skipped.extend(bundle_skipped)
     http = Http(
         timeout=options.timeout,
         retries=options.retries,
         offline=options.offline,
         cache_dir=options.cache_dir or default_cache_dir(),
     )
+    root_file = options.trusted_root
+    if options.tuf_refresh:
+        from hygiene.provenance.tuf import RefreshUnavailable, refreshed_root
+
+        try:
+            root_file = refreshed_root(http, (options.cache_dir or default_cache_dir()).parent, staging=options.staging,
+                                       url=options.tuf_url, bootstrap=options.tuf_bootstrap)
+        except RefreshUnavailable as exc:
+            skipped.append(Skipped("trusted root refresh (--tuf-refresh)", f"{exc}; verified against the trusted root sigstore ships"))
+        except VerificationFailed as exc:
+            return [], [], [Skipped("provenance (HY401-HY404)", f"--tuf-refresh: {exc}"), *skipped]
+    try:
+        root = trusted_root(root_file, staging=options.staging)
+    except VerificationFailed as exc:
+        return [], [], [Skipped("provenance (HY401-HY404)", str(exc)), *skipped]
+    bundle_findings, bundle_skipped = _verify_bundles(bundles, options, root)
+    skipped.extend(bundle_skipped)
     from hygiene.provenance.npm import NpmProvenance
 
     lookup = PyPIProvenance(http, options.index_url, verifier=Pep740Verifier(root))
     from hygiene.provenance.npm_bundle import TrustedRootFile
 
     try:
-        npm_root = TrustedRootFile.load(options.trusted_root, staging=options.staging)
+        npm_root = TrustedRootFile.load(root_file, staging=options.staging)
     except VerificationFailed:
         npm_root = None  # the same file failed to load for PyPI above: not reached
     npm = NpmProvenance(http, options.npm_registry, npm_root)
