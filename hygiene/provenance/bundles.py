@@ -9,6 +9,10 @@ signature over a statement about something else is a failure.
 
 The certificate must name the identity (exactly, or by a regular expression that must match
 all of it, as the sigstore CLI's `--cert-identity-regexp`) and the OIDC issuer.
+
+A PEP 740 attestation file (``{"version": 1, "envelope": ..., "verification_material": ...}``, as
+`pypi-attestations sign` writes them next to a distribution) is a DSSE bundle in another
+shape: it is converted with pypi-attestations' model and verified the same way.
 """
 
 from __future__ import annotations
@@ -55,10 +59,12 @@ def verify_bundle(
 
     sha256, data = artifact_digest(artifact)
     try:
-        bundle = Bundle.from_json(bundle_path.read_bytes())
+        raw = bundle_path.read_bytes()
     except OSError as exc:
         raise VerificationFailed(f"{bundle_path}: cannot read it ({exc.strerror or exc})") from None
-    except Exception as exc:  # noqa: BLE001 - the library raises several kinds for bad input
+    try:
+        bundle = _pep740_bundle(raw) or Bundle.from_json(raw)
+    except Exception as exc:  # noqa: BLE001 - the libraries raise several kinds for bad input
         raise VerificationFailed(f"{bundle_path}: not a sigstore bundle ({_first_line(exc)})") from None
     policy = _policy(issuer, identity, identity_regexp)
     root = root if root is not None else trusted_root()
@@ -87,6 +93,19 @@ def verify_bundle(
     if sha256 not in digests:
         raise VerificationFailed(f"the signed statement does not name sha256:{sha256} among its {len(subjects)} subject(s)")
     return f"in-toto statement ({statement.get('predicateType')}) naming sha256:{sha256}"
+
+
+def _pep740_bundle(raw: bytes):
+    """The sigstore bundle a PEP 740 attestation file holds, or None when it is not one."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return None
+    if not (isinstance(doc, dict) and doc.get("version") == 1 and "envelope" in doc and "verification_material" in doc):
+        return None
+    from pypi_attestations import Attestation
+
+    return Attestation.model_validate(doc).to_bundle()
 
 
 def _sha256_algorithm():

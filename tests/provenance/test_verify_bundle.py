@@ -96,3 +96,39 @@ def test_unusable_inputs(tmp_path):
     run = run_cli("verify", "bundle", f"sha256:{WHEEL_SHA}", "--bundle", str(bogus), *args, "--staging",
                   "--trusted-root", str(SHARED / "trusted-roots" / "staging.trusted_root.json"))
     assert run.code == 2 and "give one" in run.stderr
+
+
+PA = SHARED / "pypi-attestations"
+
+
+@pytest.mark.parametrize(
+    ("attestation", "sha256", "identity", "staging"),
+    [
+        # a GitHub artifact attestation (actions/attest, bundle v0.3, dsse 0.0.1)
+        ("pypi_attestation_models-0.0.4a2.tar.gz.sigstore", "c9709ce6fd5b67b59b4a28758cf14d3f411803c4b89b6068b1f1a8e4ee94c8ef",
+         ("--cert-identity-regexp", r"https://github\.com/trailofbits/pypi-attestation-models/\.github/workflows/release\.yml@.*",
+          "--cert-oidc-issuer", GITHUB), False),
+        # PEP 740 attestation files, as `pypi-attestations sign` writes them
+        ("pypi_attestations-0.0.19.tar.gz.publish.attestation", "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3",
+         ("--cert-identity-regexp", r"https://github\.com/trailofbits/pypi-attestations/\.github/workflows/release\.yml@.*",
+          "--cert-oidc-issuer", GITHUB), False),
+        ("pypi_attestations-0.0.19.tar.gz.slsa.attestation", "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3",
+         ("--cert-identity-regexp", r"https://github\.com/trailofbits/pypi-attestations/.*", "--cert-oidc-issuer", GITHUB), False),
+        ("rfc8785-0.1.2-py3-none-any.whl.attestation", WHEEL_SHA,
+         ("--cert-identity", "william@yossarian.net", "--cert-oidc-issuer", "https://github.com/login/oauth"), True),
+        ("spt3g-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl.publish.attestation",
+         "d2772f9a5199f05ed1be8d9aa78b879e51772e3ead9d73fe8057257b1aec7cf8",
+         ("--cert-identity", "william@yossarian.net", "--cert-oidc-issuer", "https://github.com/login/oauth"), True),
+    ],
+)
+def test_attestations_verify_for_their_distribution_and_nothing_else(attestation, sha256, identity, staging):
+    staged = ("--staging",) if staging else ()
+    run = run_cli("verify", "bundle", f"sha256:{sha256}", "--bundle", str(PA / attestation), *identity, *staged)
+    assert run.code == 0 and run.stdout.startswith(f"OK: sha256:{sha256}: in-toto statement ("), run.stderr
+    other = ("sha256:" + "0" * 64)
+    run = run_cli("verify", "bundle", other, "--bundle", str(PA / attestation), *identity, *staged)
+    assert run.code == 1 and f"the signed statement does not name {other} among its 1 subject(s)" in run.stderr
+    # the other instance's root
+    wrong = () if staging else ("--staging",)
+    run = run_cli("verify", "bundle", f"sha256:{sha256}", "--bundle", str(PA / attestation), *identity, *wrong)
+    assert run.code == 1 and run.stderr.startswith("FAIL: ")
