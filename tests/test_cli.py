@@ -244,7 +244,7 @@ def test_text_output_says_what_was_not_checked(tmp_path):
     (tmp_path / "requirements.txt").write_text("-r https://example.com/reqs.txt\nrequests\n")
     out = run("scan", str(tmp_path)).stdout
     assert "Not checked:\n  requirements.txt: `-r https://example.com/reqs.txt` is remote; not fetched\n" in out
-    assert "Not checked by this release: vulnerabilities (HY201, HY302);" in out
+    assert "Not checked in this run: vulnerabilities (HY201, HY302);" in out
     assert out.rstrip().endswith("1 file scanned: 1 error, 0 warnings, 0 notes")
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from hygiene import __version__, rules
 from hygiene.escape import markdown as md
 from hygiene.escape import terminal_safe
-from hygiene.principles import level_reached
+from hygiene.principles import ON_REQUEST, level_reached
 from hygiene.reporters.base import ReportContext, severity
 
 if TYPE_CHECKING:
@@ -91,7 +91,8 @@ def _principles(result: ScanResult) -> list[str]:
     lines = ["### Principles", "", "| Principle | Level | Status | Blocking | What blocks it |", "|---|---|---|---|---|"]
     for pid, entry in result.principles.items():
         if not entry.get("assessed"):
-            status, blocking, what = "not assessed", "–", "no checks in this release"
+            status, blocking = "not assessed", "–"
+            what = "run with `--verify-provenance`" if pid in ON_REQUEST else "no checks in this release"
         elif entry["reached"]:
             status, blocking, what = "✅ reached", "0", "–"
         else:

@@ -51,7 +51,7 @@ def render(result: ScanResult, context: ReportContext) -> str:
     general = [s for s in result.skipped if not s.path]
     if general:
         lines.append(
-            c(_DIM, "Not checked by this release: " + "; ".join(s.check for s in general) + " (details: --format json)")
+            c(_DIM, "Not checked in this run: " + "; ".join(s.check for s in general) + " (details: --format json)")
         )
     cli1 = result.principles.get("CLI-1", {})
     if cli1.get("assessed"):

@@ -275,4 +275,8 @@ def test_authz_3_is_assessed_when_provenance_is_verified(httpserver, tmp_path):
     # without the flag it is not assessed
     out = tmp_path / "plain.json"
     run_cli("scan", str(repo), "--format", "json", "--output", str(out), "--fail-on", "never")
-    assert json.loads(out.read_text("utf-8"))["principles"]["AUTHZ-3"]["assessed"] is False
+    plain = json.loads(out.read_text("utf-8"))
+    assert plain["principles"]["AUTHZ-3"]["assessed"] is False
+    assert plain["principles"]["AUTHZ-3"]["reason"] == "not assessed: run with --verify-provenance (it asks the registries over the network)"
+    assert {s["check"]: s["reason"] for s in plain["skipped"]}["provenance (HY401-HY404)"] == (
+        "runs only with --verify-provenance: it asks the registries over the network")

@@ -35,6 +35,7 @@ ROW = {
     "GEN-1": "| GEN-1: Typosquatting is guarded against | L1 |",
 }
 NOT_ASSESSED = " not assessed | – | no checks in this release |"
+ON_REQUEST = " not assessed | – | run with `--verify-provenance` |"
 TABLE_HEAD = "### Principles\n\n| Principle | Level | Status | Blocking | What blocks it |\n|---|---|---|---|---|\n"
 # What this release does not check: the pipeline's list, escaped as the summary escapes it.
 NOT_CHECKED_RELEASE = "".join(f"- {md(s.check)}: {md(s.reason)}\n" for s in pipeline.NOT_YET)
@@ -57,7 +58,8 @@ def _principles(cli1: str, gen1: str = NOT_ASSESSED) -> str:
     return (
         TABLE_HEAD
         + f"{ROW['CLI-1']}{cli1}\n"
-        + "".join(f"{ROW[p]}{NOT_ASSESSED}\n" for p in ("CLI-2", "CLI-3", "AUTHZ-3"))
+        + "".join(f"{ROW[p]}{NOT_ASSESSED}\n" for p in ("CLI-2", "CLI-3"))
+        + f"{ROW['AUTHZ-3']}{ON_REQUEST}\n"
         + f"{ROW['GEN-1']}{gen1}\n\n"
     )
 
