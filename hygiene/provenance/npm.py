@@ -7,8 +7,9 @@ For ``name@version`` locked with its sha512 ``integrity``, the registry's versio
 - each registry signature is ECDSA P-256 over ``<name>@<version>:<integrity>``, checked with
   the registry key of that id from ``/-/npm/v1/keys`` (an unknown key id fails);
 - the attestations (``dist.attestations.url``): each bundle verifies
-  (:mod:`hygiene.provenance.npm_bundle`: DSSE signature, Fulcio chain at the integration time or
-  the registry's key, the log's signed promise, the log entry being this envelope) and its
+  (:mod:`hygiene.provenance.npm_bundle`, bundle v0.1 to v0.3: DSSE signature, Fulcio chain at
+  the integration time and SCT, or the registry's key; the log's signed promise and inclusion
+  proof; the log entry being this envelope) and its
   in-toto statement is about ``pkg:npm/<name>@<version>`` with the locked sha512. Then the
   version is ``verified``, with the publisher the SLSA provenance's certificate names; none is
   ``missing``. Without a trusted root (no `root` given) the bundles are not verified and the
@@ -172,10 +173,11 @@ def _publisher(bundle: dict):
 
     from hygiene.provenance import Publisher
 
-    chain = bundle.get("verificationMaterial", {}).get("x509CertificateChain", {}).get("certificates")
-    if not chain:
+    material = bundle.get("verificationMaterial", {})
+    leaf = material.get("certificate") or next(iter(material.get("x509CertificateChain", {}).get("certificates") or []), None)
+    if not leaf:
         return None
-    cert = x509.load_der_x509_certificate(base64.b64decode(chain[0]["rawBytes"]))
+    cert = x509.load_der_x509_certificate(base64.b64decode(leaf["rawBytes"]))
     try:
         uris = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
             x509.UniformResourceIdentifier

@@ -1,8 +1,11 @@
 """npm attestation bundles verified by hand, with `cryptography`, against a trusted root file.
 
-npm's registry serves sigstore bundles v0.1 whose Rekor entries are `intoto` 0.0.2 with an
-inclusion promise and no inclusion proof, which sigstore-python does not accept. Each check it
-would make is made here instead; a bundle is accepted only when all of them hold:
+npm's registry serves the sigstore bundles the npm CLI of the day wrote: v0.1 (npm 9.5, 2023)
+whose Rekor entries are `intoto` 0.0.2 with an inclusion promise only, then v0.2 (certificate
+chain) and v0.3 (one certificate) with an inclusion proof and a signed checkpoint, their
+entries `intoto` 0.0.2 or `dsse` 0.0.1; some are signed by the registry's key rather than a
+certificate. sigstore-python accepts neither intoto entries nor key-signed bundles, so every
+check it would make is made here; a bundle is accepted only when all of them hold:
 
 1. the DSSE signature over PAE(payloadType, payload), with the leaf certificate's key (SLSA
    provenance, signed by Fulcio) or with the registry key the bundle's hint names (npm's
@@ -10,16 +13,17 @@ would make is made here instead; a bundle is accepted only when all of them hold
 2. for a certificate: the chain up to a certificate authority of the trusted root, every
    certificate valid at the time the log integrated the entry, each signed by the next, and the
    leaf for code signing;
-3. the log's promise: the signed entry timestamp over the canonical JSON of the entry (body,
-   integrated time, log id, log index), with the trusted root's key for that log id, valid at
-   that time;
-4. the log entry is this envelope: its payload hash is the payload's sha256, its signature is
-   the envelope's, its public key is the signing certificate or key;
-5. for a certificate: its embedded SCT (RFC 6962), signed over the precertificate by a
+3. for a certificate: its embedded SCT (RFC 6962), signed over the precertificate by a
    certificate transparency log of the trusted root that was valid at the SCT's time, so the
-   certificate is one Fulcio logged publicly.
-
-Not checked: inclusion proofs (v0.1 bundles carry none; the promise stands for it).
+   certificate is one Fulcio logged publicly;
+4. the log's promise: the signed entry timestamp over the canonical JSON of the entry (body,
+   integrated time, log id, log index), with the trusted root's key for that log id, valid at
+   that time (the promise is where the signing time comes from, so it is always required);
+5. the log's inclusion proof (required from v0.2, checked in v0.1 when it has a checkpoint):
+   the RFC 9162 audit path from the entry to the root hash, and the checkpoint, a note signed by
+   the same log key, naming that root hash and tree size;
+6. the log entry is this envelope: its payload hash is the payload's sha256, its one signature
+   is the envelope's, its public key is the signing certificate or key.
 """
 
 from __future__ import annotations
@@ -72,6 +76,14 @@ class TrustedRootFile:
             raise VerificationFailed(f"{path or 'the shipped trusted root'}: not a sigstore trusted root ({exc})") from None
 
 
+_MEDIA_TYPES = {
+    "application/vnd.dev.sigstore.bundle+json;version=0.1": 1,
+    "application/vnd.dev.sigstore.bundle+json;version=0.2": 2,
+    "application/vnd.dev.sigstore.bundle+json;version=0.3": 3,
+    "application/vnd.dev.sigstore.bundle.v0.3+json": 3,
+}
+
+
 def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) -> bytes:
     """The verified in-toto payload of `bundle`; :class:`VerificationFailed` says which check
     failed."""
@@ -80,6 +92,11 @@ def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) 
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
+    version = _MEDIA_TYPES.get(bundle.get("mediaType")) if isinstance(bundle, dict) else None
+    if version is None:
+        media = bundle.get("mediaType") if isinstance(bundle, dict) else None
+        shown = repr(str(media)[:80]) if media is not None else "no mediaType"
+        raise VerificationFailed(f"not a sigstore bundle hygiene knows ({shown})")
     try:
         envelope = bundle["dsseEnvelope"]
         payload = base64.b64decode(envelope["payload"], validate=True)
@@ -87,21 +104,31 @@ def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) 
         signature_b64 = envelope["signatures"][0]["sig"]
         signature = base64.b64decode(signature_b64, validate=True)
         material = bundle["verificationMaterial"]
-        entry = material["tlogEntries"][0]
-        body_b64 = entry["canonicalizedBody"]
-        body = json.loads(base64.b64decode(body_b64, validate=True))
+        (entry,) = material["tlogEntries"]
+        body_bytes = base64.b64decode(entry["canonicalizedBody"], validate=True)
+        body = json.loads(body_bytes)
         integrated = int(entry["integratedTime"])
         log_index = int(entry["logIndex"])
         log_id = base64.b64decode(entry["logId"]["keyId"], validate=True)
-        promise = base64.b64decode(entry["inclusionPromise"]["signedEntryTimestamp"], validate=True)
+        promise = (entry.get("inclusionPromise") or {}).get("signedEntryTimestamp")
+        promise = base64.b64decode(promise, validate=True) if promise is not None else None
     except (KeyError, IndexError, TypeError, ValueError) as exc:
-        raise VerificationFailed(f"not a sigstore bundle with a DSSE envelope and a log entry ({exc})") from None
+        raise VerificationFailed(f"not a sigstore bundle with a DSSE envelope and one log entry ({exc})") from None
+    if promise is None or not integrated:
+        # hygiene takes the signing time from the log's promise; npm's bundles carry no
+        # timestamp authority's
+        raise VerificationFailed("the log entry has no signed entry timestamp, so the signing time is not proven")
     when = datetime.fromtimestamp(integrated, tz=timezone.utc)
 
-    # 1. who signed: a certificate chain, or a registry key
-    chain = material.get("x509CertificateChain", {}).get("certificates")
+    # 1. who signed: a certificate (chain), or a registry key
+    chain = material.get("x509CertificateChain", {}).get("certificates") if version < 3 else None
+    if version == 3 and isinstance(material.get("certificate"), dict):
+        chain = [material["certificate"]]
     if chain:
-        certs = [x509.load_der_x509_certificate(base64.b64decode(c["rawBytes"])) for c in chain]
+        try:
+            certs = [x509.load_der_x509_certificate(base64.b64decode(c["rawBytes"])) for c in chain]
+        except (KeyError, TypeError, ValueError):
+            raise VerificationFailed("the bundle's certificate is not a DER certificate") from None
         issuer = _check_chain(certs, root, when)
         _check_sct(certs[0], issuer, root)
         key = certs[0].public_key()
@@ -118,7 +145,7 @@ def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) 
     except (InvalidSignature, TypeError, AttributeError):
         raise VerificationFailed("the DSSE signature does not verify") from None
 
-    # 3. the log's promise
+    # 3. the log's promise, and (required from bundle v0.2) its inclusion proof
     log = root.logs.get(log_id)
     if log is None:
         raise VerificationFailed(f"the log {log_id.hex()} is not in the trusted root")
@@ -126,39 +153,114 @@ def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) 
     if when < start or (end is not None and when > end):
         raise VerificationFailed("the log's key was not valid when the entry was integrated")
     canonical = json.dumps(
-        {"body": body_b64, "integratedTime": integrated, "logID": log_id.hex(), "logIndex": log_index},
+        {"body": entry["canonicalizedBody"], "integratedTime": integrated, "logID": log_id.hex(), "logIndex": log_index},
         sort_keys=True, separators=(",", ":"),
     ).encode()
     try:
         log_key.verify(promise, canonical, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, TypeError, AttributeError):
         raise VerificationFailed("the transparency log's signed entry timestamp does not verify") from None
+    proof = entry.get("inclusionProof")
+    if isinstance(proof, dict) and proof.get("checkpoint"):
+        _check_inclusion(body_bytes, proof, log_key, log_id)
+    elif version >= 2:
+        raise VerificationFailed("the bundle has no inclusion proof with a checkpoint (required from bundle v0.2)")
 
     # 4. the entry is this envelope
+    _check_entry(body, payload, signature, signer, bool(chain))
+    return payload
+
+
+def _check_entry(body, payload: bytes, signature: bytes, signer: bytes, certified: bool) -> None:
+    """The log entry (intoto 0.0.2 or dsse 0.0.1) records this payload, signature and signer."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    kind = (body.get("kind"), body.get("apiVersion")) if isinstance(body, dict) else (None, None)
+    if kind not in (("intoto", "0.0.2"), ("dsse", "0.0.1")):
+        raise VerificationFailed(f"the log entry is a {str(kind[0])[:40]!r} {str(kind[1])[:20]} entry, not intoto 0.0.2 or dsse 0.0.1")
     try:
-        content = body["spec"]["content"]
-        logged_hash = content["payloadHash"]["value"]
-        logged = content["envelope"]["signatures"][0]
-        logged_sig = base64.b64decode(logged["sig"]).decode()
-        logged_key = base64.b64decode(logged["publicKey"])
-    except (KeyError, IndexError, TypeError, ValueError, UnicodeDecodeError):
-        raise VerificationFailed("the log entry is not an intoto 0.0.2 entry") from None
-    if body.get("kind") != "intoto":
-        raise VerificationFailed(f"the log entry is a {str(body.get('kind'))[:40]!r} entry, not intoto")
+        if kind[0] == "intoto":
+            content = body["spec"]["content"]
+            logged_hash = content["payloadHash"]["value"]
+            logged = [(base64.b64decode(base64.b64decode(s["sig"])), base64.b64decode(s["publicKey"]))
+                      for s in content["envelope"]["signatures"]]
+        else:
+            logged_hash = body["spec"]["payloadHash"]["value"]
+            logged = [(base64.b64decode(s["signature"]), base64.b64decode(s["verifier"])) for s in body["spec"]["signatures"]]
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise VerificationFailed(f"the log entry is not a well-formed {kind[0]} {kind[1]} entry") from None
     if logged_hash != hashlib.sha256(payload).hexdigest():
         raise VerificationFailed("the log entry is for another payload")
-    try:
-        if chain:
-            logged_signer = x509.load_pem_x509_certificate(logged_key).public_bytes(serialization.Encoding.DER)
-        else:
-            logged_signer = serialization.load_pem_public_key(logged_key).public_bytes(
+
+    def der(pem: bytes) -> bytes | None:
+        try:
+            if certified:
+                return x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+            return serialization.load_pem_public_key(pem).public_bytes(
                 serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
             )
-    except ValueError:
-        raise VerificationFailed("the log entry's signer is not a PEM certificate or key") from None
-    if logged_sig != signature_b64 or logged_signer != signer:
+        except ValueError:
+            return None
+
+    if len(logged) != 1 or logged[0][0] != signature or der(logged[0][1]) != signer:
         raise VerificationFailed("the log entry has another signature or signer than the bundle")
-    return payload
+
+
+def _check_inclusion(body: bytes, proof: dict, log_key, log_id: bytes) -> None:
+    """RFC 6962 inclusion of the entry in the tree whose root the log's signed checkpoint names."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    try:
+        index, size = int(proof["logIndex"]), int(proof["treeSize"])
+        path = [base64.b64decode(h, validate=True) for h in proof.get("hashes") or []]
+        root_hash = base64.b64decode(proof["rootHash"], validate=True)
+        note = proof["checkpoint"]["envelope"]
+    except (KeyError, TypeError, ValueError):
+        raise VerificationFailed("the inclusion proof is malformed") from None
+    if not 0 <= index < size:
+        raise VerificationFailed("the inclusion proof's index is outside its tree")
+    # RFC 9162 2.1.3.2: verify the audit path from the leaf up
+    node, fn, sn = hashlib.sha256(b"\x00" + body).digest(), index, size - 1
+    for sibling in path:
+        if sn == 0:
+            raise VerificationFailed("the inclusion proof is longer than its tree")
+        if fn & 1 or fn == sn:
+            node = hashlib.sha256(b"\x01" + sibling + node).digest()
+            while not fn & 1 and fn:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            node = hashlib.sha256(b"\x01" + node + sibling).digest()
+        fn, sn = fn >> 1, sn >> 1
+    if sn != 0 or node != root_hash:
+        raise VerificationFailed("the inclusion proof does not lead to its root hash")
+    # the checkpoint: a signed note whose body names the tree's size and root
+    text, sep, signatures = str(note).partition("\n\n")
+    lines = text.split("\n")
+    try:
+        noted_size, noted_root = int(lines[1]), base64.b64decode(lines[2], validate=True)
+    except (IndexError, ValueError):
+        raise VerificationFailed("the inclusion proof's checkpoint is malformed") from None
+    if not sep or noted_root != root_hash or noted_size != size:
+        raise VerificationFailed("the checkpoint names another tree than the inclusion proof")
+    for line in signatures.splitlines():
+        parts = line.split(" ")
+        if len(parts) != 3 or parts[0] != "\u2014":
+            continue
+        try:
+            raw = base64.b64decode(parts[2], validate=True)
+        except ValueError:
+            continue
+        if raw[:4] != log_id[:4]:
+            continue
+        try:
+            log_key.verify(raw[4:], (text + "\n").encode(), ec.ECDSA(hashes.SHA256()))
+        except (InvalidSignature, TypeError, AttributeError):
+            raise VerificationFailed("the checkpoint's signature does not verify") from None
+        return
+    raise VerificationFailed("the checkpoint is not signed by the log")
 
 
 def _check_chain(certs, root: TrustedRootFile, when: datetime):

@@ -276,8 +276,11 @@ class Minted:
     def bundle(self, payload: bytes, *, with_key: bool = False, integrated: datetime = NOW, leaf_start: datetime | None = None,
                leaf_minutes: int = 10, leaf_issuer_key=None, eku=(ExtendedKeyUsageOID.CODE_SIGNING,), san: str = WORKFLOW,
                break_promise: bool = False, entry_payload: bytes | None = None, sign_with=None, log_key=None,
-               sct: str | None = "valid") -> dict:
-        """A bundle v0.1 over `payload`; the keyword arguments each break one thing."""
+               sct: str | None = "valid", version: str = "0.1", kind: str = "intoto", **log) -> dict:
+        """A bundle over `payload` as npm's registry serves them: v0.1 with an intoto 0.0.2
+        entry and a promise only (2023), or v0.2 / v0.3 (certificate instead of chain) with an
+        inclusion proof, the entry intoto 0.0.2 or dsse 0.0.1. The other keyword arguments each
+        break one thing (`log` goes to :meth:`tlog_entry`)."""
         pae = _pae(IN_TOTO, payload)
         if with_key:
             signer_key = self.registry_key
@@ -290,14 +293,24 @@ class Minted:
             signer_pem = _pem(leaf)
             material = {"x509CertificateChain": {"certificates": [{"rawBytes": b64(_der(c))} for c in (leaf, self.intermediate, self.root)]}}
         signature = (sign_with or signer_key).sign(pae, ec.ECDSA(hashes.SHA256()))
-        logged = entry_payload if entry_payload is not None else payload
-        body = {"apiVersion": "0.0.2", "kind": "intoto", "spec": {"content": {
-            "envelope": {"payloadType": IN_TOTO, "signatures": [{"sig": b64(b64(signature).encode()), "publicKey": b64(signer_pem)}]},
-            "hash": {"algorithm": "sha256", "value": "0" * 64},
-            "payloadHash": {"algorithm": "sha256", "value": hashlib.sha256(logged).hexdigest()}}}}
-        entry = self.tlog_entry(body, ("intoto", "0.0.2"), integrated=integrated, break_promise=break_promise, log_key=log_key, proof=False)
+        logged = hashlib.sha256(entry_payload if entry_payload is not None else payload).hexdigest()
+        if kind == "intoto":
+            body = {"apiVersion": "0.0.2", "kind": "intoto", "spec": {"content": {
+                "envelope": {"payloadType": IN_TOTO, "signatures": [{"sig": b64(b64(signature).encode()), "publicKey": b64(signer_pem)}]},
+                "hash": {"algorithm": "sha256", "value": "0" * 64},
+                "payloadHash": {"algorithm": "sha256", "value": logged}}}}
+        else:
+            body = {"apiVersion": "0.0.1", "kind": "dsse", "spec": {
+                "envelopeHash": {"algorithm": "sha256", "value": "0" * 64},
+                "payloadHash": {"algorithm": "sha256", "value": logged},
+                "signatures": [{"signature": b64(signature), "verifier": b64(signer_pem)}]}}
+        entry = self.tlog_entry(body, (body["kind"], body["apiVersion"]), integrated=integrated, break_promise=break_promise,
+                                log_key=log_key, **{"proof": version != "0.1", **log})
+        if version == "0.3" and "x509CertificateChain" in material:
+            material = {"certificate": material["x509CertificateChain"]["certificates"][0]}
         material["tlogEntries"] = [entry]
-        return {"mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1", "verificationMaterial": material,
+        media = "application/vnd.dev.sigstore.bundle.v0.3+json" if version == "0.3" else f"application/vnd.dev.sigstore.bundle+json;version={version}"
+        return {"mediaType": media, "verificationMaterial": material,
                 "dsseEnvelope": {"payload": b64(payload), "payloadType": IN_TOTO, "signatures": [{"sig": b64(signature), "keyid": ""}]}}
 
     # -- the transparency log ----------------------------------------------------------------------

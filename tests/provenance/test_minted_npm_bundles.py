@@ -85,8 +85,58 @@ def test_the_root_decides_which_log_and_which_times_count(minted):
 
 
 def test_a_bundle_that_is_not_one(minted):
-    with pytest.raises(VerificationFailed, match="^not a sigstore bundle with a DSSE envelope and a log entry"):
+    with pytest.raises(VerificationFailed, match="^not a sigstore bundle hygiene knows \\(no mediaType\\)$"):
         verify_npm_bundle({"dsseEnvelope": {}}, minted.root_file(), {})
+    bundle = minted.bundle(statement(minted))
+    del bundle["verificationMaterial"]["tlogEntries"]
+    with pytest.raises(VerificationFailed, match="^not a sigstore bundle with a DSSE envelope and one log entry"):
+        verify_npm_bundle(bundle, minted.root_file(), {})
+
+
+# Bundle formats npm has served: v0.1 (npm 9.5, 2023), v0.2 with an inclusion proof (npm 9.7+),
+# v0.3 with a single certificate, and dsse 0.0.1 log entries besides intoto 0.0.2.
+FORMATS = [("0.1", "intoto"), ("0.2", "intoto"), ("0.2", "dsse"), ("0.3", "intoto"), ("0.3", "dsse")]
+
+
+@pytest.mark.parametrize(("version", "kind"), FORMATS)
+def test_every_bundle_format_npm_serves_verifies(minted, version, kind):
+    payload = statement(minted)
+    for with_key in (False, True):
+        bundle = minted.bundle(payload, version=version, kind=kind, with_key=with_key)
+        assert verify_npm_bundle(bundle, minted.root_file(), minted.registry_keys()) == payload
+
+
+@pytest.mark.parametrize(("version", "kind"), FORMATS[1:])
+@pytest.mark.parametrize(
+    ("knobs", "reason"),
+    [
+        ({"break_proof": True}, "the inclusion proof does not lead to its root hash"),
+        ({"break_checkpoint": True}, "the checkpoint's signature does not verify"),
+        ({"proof": False}, "the bundle has no inclusion proof with a checkpoint (required from bundle v0.2)"),
+        ({"promise": False}, "the log entry has no signed entry timestamp, so the signing time is not proven"),
+        ({"entry_payload": b"{}"}, "the log entry is for another payload"),
+        ({"sct": None}, "the signing certificate has no SCT: it was not logged for certificate transparency"),
+        ({"leaf_start": NOW - timedelta(minutes=30)}, "the certificate (leaf) was not valid when the entry was integrated"),
+    ],
+)
+def test_each_broken_check_of_a_newer_bundle_fails(minted, version, kind, knobs, reason):
+    with pytest.raises(VerificationFailed) as exc:
+        verify_npm_bundle(minted.bundle(statement(minted), version=version, kind=kind, **knobs), minted.root_file(), {})
+    assert str(exc.value) == reason
+
+
+def test_an_entry_of_another_kind_or_signer_fails(minted):
+    bundle = minted.bundle(statement(minted), version="0.3", kind="dsse")
+    other = minted.bundle(statement(minted), version="0.3", kind="dsse")  # another leaf, same statement
+    bundle["verificationMaterial"]["tlogEntries"] = other["verificationMaterial"]["tlogEntries"]
+    with pytest.raises(VerificationFailed, match="^the log entry has another signature or signer than the bundle$"):
+        verify_npm_bundle(bundle, minted.root_file(), {})
+    body = {"apiVersion": "0.0.1", "kind": "hashedrekord", "spec": {}}
+    bundle = minted.bundle(statement(minted))
+    entry = minted.tlog_entry(body, ("hashedrekord", "0.0.1"), proof=False)
+    bundle["verificationMaterial"]["tlogEntries"] = [entry]
+    with pytest.raises(VerificationFailed, match="^the log entry is a 'hashedrekord' 0.0.1 entry, not intoto 0.0.2 or dsse 0.0.1$"):
+        verify_npm_bundle(bundle, minted.root_file(), {})
 
 
 def serve(server, minted, bundles):
@@ -101,8 +151,10 @@ def serve(server, minted, bundles):
     return NpmProvenance(Http(retries=0, sleep=lambda s: None), server.url_for(""), minted.root_file())
 
 
-def test_through_the_registry_verified_with_the_publisher(httpserver, minted):
-    npm = serve(httpserver, minted, [minted.bundle(statement(minted)), minted.bundle(statement(minted), with_key=True)])
+@pytest.mark.parametrize(("version", "kind"), FORMATS)
+def test_through_the_registry_verified_with_the_publisher(httpserver, minted, version, kind):
+    npm = serve(httpserver, minted, [minted.bundle(statement(minted), version=version, kind=kind),
+                                     minted.bundle(statement(minted), with_key=True, version=version, kind=kind)])
     result = npm.lookup("widget", "1.0.0", SHA512)
     assert (result.status, result.reason, result.publisher) == ("verified", "", Publisher("GitHub", "acme/widget", "release.yml"))
 
@@ -156,3 +208,34 @@ def test_a_leaf_cannot_sign_another_certificate(minted):
     chain.insert(1, {"rawBytes": base64.b64encode(middle.public_bytes(Encoding.DER)).decode()})
     with pytest.raises(VerificationFailed, match="signs others but is no CA"):
         verify_npm_bundle(bundle, minted.root_file(), {})
+
+
+def test_inclusion_proofs_are_checked_for_every_leaf_of_every_tree_size():
+    """The hand-written RFC 9162 path check, against audit paths built by the RFC 6962
+    definition, for each index of trees of 1 to 33 leaves; a path for a neighbouring leaf, or
+    one hash short, fails."""
+    import minted as m
+
+    from hygiene.provenance.npm_bundle import _check_inclusion
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    log_id = hashlib.sha256(b"log").digest()
+
+    def proof(index: int, size: int, path: list[bytes], root: bytes) -> dict:
+        note = f"log - 1\n{size}\n{base64.b64encode(root).decode()}\n"
+        sig = base64.b64encode(log_id[:4] + key.sign(note.encode(), ec.ECDSA(hashes.SHA256()))).decode()
+        return {"logIndex": str(index), "treeSize": str(size), "rootHash": base64.b64encode(root).decode(),
+                "hashes": [base64.b64encode(h).decode() for h in path], "checkpoint": {"envelope": f"{note}\n\u2014 log {sig}\n"}}
+
+    for size in range(1, 34):
+        bodies = [b"entry %d" % i for i in range(size)]
+        leaves = [m._leaf_hash(b) for b in bodies]
+        root = m._tree_hash(leaves)
+        for index in range(size):
+            path = m._audit_path(index, leaves)
+            _check_inclusion(bodies[index], proof(index, size, path, root), key.public_key(), log_id)
+            if size > 1:
+                with pytest.raises(VerificationFailed):
+                    _check_inclusion(bodies[index], proof((index + 1) % size, size, path, root), key.public_key(), log_id)
+                with pytest.raises(VerificationFailed):
+                    _check_inclusion(bodies[index], proof(index, size, path[:-1], root), key.public_key(), log_id)
