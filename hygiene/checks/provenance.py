@@ -11,7 +11,8 @@ declaration.
   publisher they name (repository, workflow) is not the one `trusted-publishers` allows for the
   package or, without a policy for it, not the source repository the release declares in its
   metadata (`project_urls`, from the index's JSON API; not checked when it declares none).
-- ``verified`` / ``unsupported`` → no finding; both are in the JSON output's `provenance`.
+- ``verified`` / ``unsupported`` → no finding; both are in the JSON output's `provenance`, and
+  ``unsupported`` ones are also listed under `skipped` (AUTHZ-3 is then not reached).
 - ``error``    → not a finding: the check could not be made (index unreachable, offline, a
   malformed answer), which `skipped` says, with the count.
 
@@ -140,21 +141,29 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
     findings: list[Finding] = []
     entries: list[Provenance] = []
     errors: list[str] = []
+    partial: list[str] = []
     for key in keys:
         declared = targets[key]
         for result in answers[key]:
             entries.append(dataclasses.replace(result, declared=tuple(d.location for _, d in declared)))
+            spec = f"{key[1]}@{key[2]}" if key[0] == "npm" else f"{key[1]}=={key[2]}"
             if result.status == "error":
-                spec = f"{key[1]}@{key[2]}" if key[0] == "npm" else f"{key[1]}=={key[2]}"
                 errors.append(f"{spec}: {result.reason}")
                 continue
+            if result.status == "unsupported":
+                partial.append(f"{spec}: {result.reason}")
             for manifest, dep in declared:
                 finding = _finding(result, dep)
                 if finding is not None:
                     findings.append(finding)
+    total = sum(len(r) for r in answers.values())
+    if partial:
+        # Attestations hygiene cannot check completely: not a finding, but not verified either,
+        # so AUTHZ-3 is not reached on them.
+        reason = partial[0] if len(partial) == 1 else f"{partial[0]} (and {len(partial) - 1} more)"
+        skipped.insert(0, Skipped(f"provenance of {len(partial)} of {total} pinned files, not fully verifiable (HY402)", reason))
     if errors:
         reason = errors[0] if len(errors) == 1 else f"{errors[0]} (and {len(errors) - 1} more)"
-        total = sum(len(r) for r in answers.values())
         skipped.insert(0, Skipped(f"provenance of {len(errors)} of {total} pinned files (HY401, HY402)", reason))
     return findings + bundle_findings, entries, skipped
 

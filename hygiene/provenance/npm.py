@@ -99,17 +99,24 @@ class NpmProvenance:
                 f"{signed}; the attestations ({types}) are about this tarball, but their signatures were not verified",
                 source=source,
             )
-        from hygiene.provenance.npm_bundle import verify_npm_bundle
+        from hygiene.provenance.npm_bundle import UnsupportedBundle, verify_npm_bundle
         from hygiene.provenance.verify import VerificationFailed
 
-        publisher = None
+        publisher, unsupported = None, None
         for bundle, statement in zip(bundles, statements):
             try:
                 # The statement checked above was read from this same envelope payload.
                 verify_npm_bundle(bundle, self.root, self._registry_keys() or {})
+            except UnsupportedBundle as exc:
+                # not verified, not failed: unless another attestation fails, the version is
+                # `unsupported`
+                unsupported = unsupported or f"the {statement.get('predicateType')} attestation cannot be checked: {exc}"
+                continue
             except VerificationFailed as exc:
                 return result("failed", f"the {statement.get('predicateType')} attestation does not verify: {exc}", source=source)
             publisher = publisher or _publisher(bundle)
+        if unsupported:
+            return result("unsupported", f"{signed}; {unsupported}", source=source, publisher=publisher)
         return result("verified", source=source, publisher=publisher, declared_repositories=_declared(document))
 
     # -- registry signatures -----------------------------------------------------------------

@@ -76,6 +76,11 @@ class TrustedRootFile:
             raise VerificationFailed(f"{path or 'the shipped trusted root'}: not a sigstore trusted root ({exc})") from None
 
 
+class UnsupportedBundle(VerificationFailed):
+    """A bundle in a format hygiene cannot check completely (a newer media type, another kind
+    of log entry): neither verified nor evidence of tampering."""
+
+
 _MEDIA_TYPES = {
     "application/vnd.dev.sigstore.bundle+json;version=0.1": 1,
     "application/vnd.dev.sigstore.bundle+json;version=0.2": 2,
@@ -96,7 +101,7 @@ def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) 
     if version is None:
         media = bundle.get("mediaType") if isinstance(bundle, dict) else None
         shown = repr(str(media)[:80]) if media is not None else "no mediaType"
-        raise VerificationFailed(f"not a sigstore bundle hygiene knows ({shown})")
+        raise UnsupportedBundle(f"a sigstore bundle format hygiene does not know ({shown})")
     try:
         envelope = bundle["dsseEnvelope"]
         payload = base64.b64decode(envelope["payload"], validate=True)
@@ -178,7 +183,7 @@ def _check_entry(body, payload: bytes, signature: bytes, signer: bytes, certifie
 
     kind = (body.get("kind"), body.get("apiVersion")) if isinstance(body, dict) else (None, None)
     if kind not in (("intoto", "0.0.2"), ("dsse", "0.0.1")):
-        raise VerificationFailed(f"the log entry is a {str(kind[0])[:40]!r} {str(kind[1])[:20]} entry, not intoto 0.0.2 or dsse 0.0.1")
+        raise UnsupportedBundle(f"the log entry is a {str(kind[0])[:40]!r} {str(kind[1])[:20]} entry, not intoto 0.0.2 or dsse 0.0.1")
     try:
         if kind[0] == "intoto":
             content = body["spec"]["content"]

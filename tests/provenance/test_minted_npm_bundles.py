@@ -85,7 +85,7 @@ def test_the_root_decides_which_log_and_which_times_count(minted):
 
 
 def test_a_bundle_that_is_not_one(minted):
-    with pytest.raises(VerificationFailed, match="^not a sigstore bundle hygiene knows \\(no mediaType\\)$"):
+    with pytest.raises(VerificationFailed, match="^a sigstore bundle format hygiene does not know \\(no mediaType\\)$"):
         verify_npm_bundle({"dsseEnvelope": {}}, minted.root_file(), {})
     bundle = minted.bundle(statement(minted))
     del bundle["verificationMaterial"]["tlogEntries"]
@@ -239,3 +239,44 @@ def test_inclusion_proofs_are_checked_for_every_leaf_of_every_tree_size():
                     _check_inclusion(bodies[index], proof((index + 1) % size, size, path, root), key.public_key(), log_id)
                 with pytest.raises(VerificationFailed):
                     _check_inclusion(bodies[index], proof(index, size, path[:-1], root), key.public_key(), log_id)
+
+
+def future(bundle: dict) -> dict:
+    return {**bundle, "mediaType": "application/vnd.dev.sigstore.bundle.v0.4+json"}
+
+
+def test_a_format_hygiene_cannot_check_is_unsupported_never_verified_nor_failed(httpserver, minted):
+    npm = serve(httpserver, minted, [minted.bundle(statement(minted), version="0.3"),
+                                     future(minted.bundle(statement(minted), with_key=True, version="0.3"))])
+    result = npm.lookup("widget", "1.0.0", SHA512)
+    assert (result.status, result.reason) == ("unsupported", (
+        "registry signature verified; the https://slsa.dev/provenance/v0.2 attestation cannot be checked: "
+        "a sigstore bundle format hygiene does not know ('application/vnd.dev.sigstore.bundle.v0.4+json')"))
+    # ... but an attestation that fails still fails the version
+    httpserver.clear()
+    npm = serve(httpserver, minted, [future(minted.bundle(statement(minted))), minted.bundle(statement(minted), break_promise=True)])
+    assert npm.lookup("widget", "1.0.0", SHA512).status == "failed"
+
+
+def test_in_a_scan_unsupported_is_listed_as_not_verified_and_authz3_is_not_reached(httpserver, minted, tmp_path):
+    import json
+
+    from hygiene_testkit import run_cli, write_tree
+
+    serve(httpserver, minted, [future(minted.bundle(statement(minted)))])
+    lock = {"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": True, "packages": {
+        "": {"name": "app", "version": "1.0.0", "dependencies": {"widget": "1.0.0"}},
+        "node_modules/widget": {"version": "1.0.0", "resolved": "https://registry.npmjs.org/widget/-/widget-1.0.0.tgz", "integrity": INTEGRITY}}}
+    repo = write_tree(tmp_path / "repo", {"package-lock.json": json.dumps(lock, indent=2)})
+    root = minted.write_root(tmp_path / "root.json")
+    out = tmp_path / "r.json"
+    run = run_cli("scan", str(repo), "--verify-provenance", "--npm-registry", httpserver.url_for(""), "--trusted-root", str(root),
+                  "--format", "json", "--output", str(out), "--fail-on", "note")
+    report = json.loads(out.read_text("utf-8"))
+    assert run.code == 0 and [f for f in report["findings"] if f["rule"].startswith("HY40")] == []
+    assert [(e["package"], e["status"]) for e in report["provenance"]] == [("widget", "unsupported")]
+    skipped = {s["check"]: s["reason"] for s in report["skipped"]}
+    assert skipped["provenance of 1 of 1 pinned files, not fully verifiable (HY402)"].startswith("widget@1.0.0: registry signature verified; ")
+    authz = report["principles"]["AUTHZ-3"]
+    assert (authz["assessed"], authz["reached"]) == (True, False)
+    assert authz["reason"].startswith("incomplete: provenance of 1 of 1 pinned files, not fully verifiable (HY402): widget@1.0.0")
