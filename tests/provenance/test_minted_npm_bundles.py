@@ -280,3 +280,41 @@ def test_in_a_scan_unsupported_is_listed_as_not_verified_and_authz3_is_not_reach
     authz = report["principles"]["AUTHZ-3"]
     assert (authz["assessed"], authz["reached"]) == (True, False)
     assert authz["reason"].startswith("incomplete: provenance of 1 of 1 pinned files, not fully verifiable (HY402): widget@1.0.0")
+
+
+def _slow(request):
+    import time
+
+    from werkzeug import Response
+
+    time.sleep(0.5)
+    return Response("{}", content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("path", "answer", "status", "reason"),
+    [
+        ("/widget/1.0.0", ("", 500), "error", "/widget/1.0.0: HTTP 500 (after 2 attempts)"),
+        ("/widget/1.0.0", _slow, "error", "/widget/1.0.0: timed out after 0.2 s (after 2 attempts)"),
+        ("/widget/1.0.0", ("not json", 200), "error", "/widget/1.0.0: not a version document with `dist.integrity`"),
+        ("/att", ("", 404), "missing", "the registry publishes no provenance attestation (registry signature verified)"),
+        ("/att", ("", 403), "error", "/att: HTTP 403"),
+        ("/att", ("", 503), "error", "/att: HTTP 503 (after 2 attempts)"),
+        ("/att", _slow, "error", "/att: timed out after 0.2 s (after 2 attempts)"),
+        ("/att", ('{"attestations": "none"}', 200), "error", "malformed attestations"),
+        ("/-/npm/v1/keys", ("", 500), "error", "/-/npm/v1/keys: HTTP 500 (after 2 attempts)"),
+        ("/-/npm/v1/keys", ("{}", 200), "error", "the registry's keys are unavailable"),
+    ],
+)
+def test_registry_endpoints_that_fail_or_stall(httpserver, minted, path, answer, status, reason):
+    """Each endpoint of the lookup (version document, attestations, keys) answering 4xx, 5xx,
+    too slowly or with something that is not what it should be: `error` (listed under skipped,
+    never a finding) or, for a 404 on the attestations, `missing`."""
+    if callable(answer):
+        httpserver.expect_request(path).respond_with_handler(answer)
+    else:
+        httpserver.expect_request(path).respond_with_data(answer[0], status=answer[1], content_type="application/json")
+    serve(httpserver, minted, [minted.bundle(statement(minted))])  # the other endpoints answer well
+    npm = NpmProvenance(Http(retries=1, timeout=0.2, sleep=lambda s: None), httpserver.url_for(""), minted.root_file())
+    result = npm.lookup("widget", "1.0.0", SHA512)
+    assert result.status == status and reason in result.reason, result.reason
