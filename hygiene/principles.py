@@ -11,8 +11,8 @@ from hygiene.model import Finding, Severity
 
 # Principles this release can assess, by the rules whose findings block them.
 ASSESSED = {"CLI-1"}
-# Why a principle this release can assess only when asked is not assessed in a run.
-ON_REQUEST = {"AUTHZ-3": "run with --verify-provenance (it asks the registries over the network)"}
+# Principles assessed only when asked: the option that asks, and why it is not the default.
+ON_REQUEST = {"AUTHZ-3": ("--verify-provenance", "it asks the registries over the network")}
 
 
 def assess(findings: Iterable[Finding], config: Config, *, also: dict[str, str | None] | None = None) -> dict[str, dict]:
@@ -54,7 +54,8 @@ def assess(findings: Iterable[Finding], config: Config, *, also: dict[str, str |
                 blocking=None,
                 blocking_rules={},
                 disabled_rules=disabled,
-                reason=f"not assessed: {ON_REQUEST[pid]}" if pid in ON_REQUEST else "not assessed: its checks are not implemented in this release",
+                reason=(f"not assessed: run with {ON_REQUEST[pid][0]} ({ON_REQUEST[pid][1]})" if pid in ON_REQUEST
+                        else "not assessed: its checks are not implemented in this release"),
             )
         out[pid] = entry
     return out

@@ -23,16 +23,12 @@ Sigstore bundles the repository ships are HY404.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import fnmatch
-import json
-import posixpath
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from hygiene.model import (
     Dependency,
@@ -45,7 +41,6 @@ from hygiene.model import (
     normalize_name,
 )
 from hygiene.provenance import Provenance
-from hygiene.urls import forge_repository
 
 PYPI = "https://pypi.org/simple"
 WORKERS = 8
@@ -160,11 +155,9 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
     if partial:
         # Attestations hygiene cannot check completely: not a finding, but not verified either,
         # so AUTHZ-3 is not reached on them.
-        reason = partial[0] if len(partial) == 1 else f"{partial[0]} (and {len(partial) - 1} more)"
-        skipped.insert(0, Skipped(f"provenance of {len(partial)} of {total} pinned files, not fully verifiable (HY402)", reason))
+        skipped.insert(0, Skipped(f"provenance of {len(partial)} of {total} pinned files, not fully verifiable (HY402)", _first_of(partial)))
     if errors:
-        reason = errors[0] if len(errors) == 1 else f"{errors[0]} (and {len(errors) - 1} more)"
-        skipped.insert(0, Skipped(f"provenance of {len(errors)} of {total} pinned files (HY401, HY402)", reason))
+        skipped.insert(0, Skipped(f"provenance of {len(errors)} of {total} pinned files (HY401, HY402)", _first_of(errors)))
     return findings + bundle_findings, entries, skipped
 
 
@@ -239,9 +232,11 @@ def _judge_publisher(result: Provenance, options: ProvenanceOptions, http) -> Pr
     forge = _FORGES.get(publisher.kind)
     if forge is None:
         return result
+    from hygiene.provenance.pypi import declared_repositories
+
     declared = (
         set(result.declared_repositories) if result.declared_repositories is not None
-        else _declared_repositories(result, options, http)
+        else declared_repositories(http, options.index_url, result.name, result.version or "")
     )
     if not declared:
         return result  # the release declares no repository: nothing to compare with
@@ -249,26 +244,6 @@ def _judge_publisher(result: Provenance, options: ProvenanceOptions, http) -> Pr
         return result
     why = f"it names the publisher {forge}/{named}, while the release declares {', '.join(sorted(declared))}"
     return dataclasses.replace(result, status="failed", reason=f"publisher mismatch: {why}", publisher_mismatch=why)
-
-
-def _declared_repositories(result: Provenance, options: ProvenanceOptions, http) -> set[str]:
-    """The forge repositories (``github.com/owner/repo``) a release's metadata links to, from
-    the index's JSON API (``/pypi/<name>/<version>/json``); empty when it cannot say."""
-    from hygiene.net import Unavailable
-
-    parts = urlsplit(options.index_url)
-    url = urlunsplit((parts.scheme, parts.netloc, f"/pypi/{quote(result.name)}/{quote(result.version or '')}/json", "", ""))
-    try:
-        answer = http.get(url, immutable=True)
-        info = answer.json().get("info") if answer.status == 200 else None
-    except (Unavailable, ValueError, AttributeError):
-        return set()
-    if not isinstance(info, dict):
-        return set()
-    urls = list((info.get("project_urls") or {}).values()) if isinstance(info.get("project_urls"), dict) else []
-    urls.append(info.get("home_page"))
-    # Only full URLs: a bare "owner/repo" in metadata is not a link (that shorthand is npm's).
-    return {r for r in (forge_repository(u) for u in urls if isinstance(u, str) and "://" in u) if r}
 
 
 # -- HY404: the bundles the repository ships ---------------------------------------------------------
@@ -279,7 +254,7 @@ def _verify_bundles(bundles: list[Manifest], options: ProvenanceOptions, trust_r
     for a DSSE bundle, the files its statement names in the same folder, with the identity
     `sigstore-identities` configures for its path. A bundle without a configured identity, or
     whose artifact is not in the repository, is skipped: neither can be verified."""
-    from hygiene.provenance.bundles import verify_bundle
+    from hygiene.provenance.bundles import signed_artifacts, verify_bundle
     from hygiene.provenance.verify import VerificationFailed
 
     findings: list[Finding] = []
@@ -291,7 +266,7 @@ def _verify_bundles(bundles: list[Manifest], options: ProvenanceOptions, trust_r
         if identity is None:
             unconfigured.append(bundle.path)
             continue
-        artifacts = _signed_artifacts(root, bundle.path)
+        artifacts = signed_artifacts(root, bundle.path)
         if not artifacts:
             orphans.append(bundle.path)
             continue
@@ -310,31 +285,20 @@ def _verify_bundles(bundles: list[Manifest], options: ProvenanceOptions, trust_r
     if unconfigured:
         skipped.append(Skipped(
             f"{len(unconfigured)} sigstore bundle(s) without an identity (HY404)",
-            "no identity in `sigstore-identities` for " + ", ".join(unconfigured[:5]) + (" …" if len(unconfigured) > 5 else ""),
+            "no identity in `sigstore-identities` for " + _listed(unconfigured),
         ))
     if orphans:
         skipped.append(Skipped(
             f"{len(orphans)} sigstore bundle(s) without their artifact (HY404)",
-            "the artifact they sign is not in the repository: " + ", ".join(orphans[:5]) + (" …" if len(orphans) > 5 else ""),
+            "the artifact they sign is not in the repository: " + _listed(orphans),
         ))
     return findings, skipped
 
 
-def _signed_artifacts(root: Path, bundle_path: str) -> list[str]:
-    """Root-relative paths of the files a bundle signs, inside the root."""
-    folder = posixpath.dirname(bundle_path)
-    name = posixpath.basename(bundle_path)
-    stem = name[: -len(".sigstore.json")] if name.lower().endswith(".sigstore.json") else name[: -len(".sigstore")]
-    candidates = [posixpath.join(folder, stem)] if stem else []
-    try:
-        doc = json.loads((root / bundle_path).read_text("utf-8"))
-        payload = json.loads(base64.b64decode(doc["dsseEnvelope"]["payload"]))
-        candidates += [posixpath.join(folder, s["name"]) for s in payload.get("subject", []) if isinstance(s.get("name"), str)]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    out = []
-    for rel in dict.fromkeys(candidates):
-        path = (root / rel).resolve()
-        if path.is_file() and (path == root or root in path.parents):
-            out.append(posixpath.normpath(rel))
-    return out
+def _first_of(reasons: list[str]) -> str:
+    """The first reason, and how many more there are."""
+    return reasons[0] if len(reasons) == 1 else f"{reasons[0]} (and {len(reasons) - 1} more)"
+
+
+def _listed(paths: list[str], most: int = 5) -> str:
+    return ", ".join(paths[:most]) + (" …" if len(paths) > most else "")

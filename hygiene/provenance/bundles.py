@@ -17,8 +17,10 @@ shape: it is converted with pypi-attestations' model and verified the same way.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -153,3 +155,25 @@ class _IdentityPattern:
         names |= {o.value.decode(errors="replace") for o in sans.get_values_for_type(OtherName)}
         if not any(self._pattern.fullmatch(name) for name in names):
             raise VerificationError(f"no certificate identity matches {self._pattern.pattern!r} (found {sorted(names)})")
+
+
+def signed_artifacts(root: Path, bundle_path: str) -> list[str]:
+    """Root-relative paths of the files a bundle in the repository signs: the file beside it
+    (``x.whl.sigstore.json`` signs ``x.whl``) and, for a DSSE bundle, the files its statement
+    names in the same folder; only those that exist inside `root`."""
+    folder = posixpath.dirname(bundle_path)
+    name = posixpath.basename(bundle_path)
+    stem = name[: -len(".sigstore.json")] if name.lower().endswith(".sigstore.json") else name[: -len(".sigstore")]
+    candidates = [posixpath.join(folder, stem)] if stem else []
+    try:
+        doc = json.loads((root / bundle_path).read_text("utf-8"))
+        payload = json.loads(base64.b64decode(doc["dsseEnvelope"]["payload"]))
+        candidates += [posixpath.join(folder, s["name"]) for s in payload.get("subject", []) if isinstance(s.get("name"), str)]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    out = []
+    for rel in dict.fromkeys(candidates):
+        path = (root / rel).resolve()
+        if path.is_file() and (path == root or root in path.parents):
+            out.append(posixpath.normpath(rel))
+    return out

@@ -34,7 +34,7 @@ import json
 import struct
 from datetime import datetime, timedelta, timezone
 
-from hygiene.provenance.verify import VerificationFailed
+from hygiene.provenance.verify import VerificationFailed, signs, valid_at
 
 _CODE_SIGNING = "1.3.6.1.5.5.7.3.3"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -155,7 +155,7 @@ def verify_npm_bundle(bundle: dict, root: TrustedRootFile, registry_keys: dict) 
     if log is None:
         raise VerificationFailed(f"the log {log_id.hex()} is not in the trusted root")
     log_key, start, end = log
-    if when < start or (end is not None and when > end):
+    if not valid_at(when, start, end):
         raise VerificationFailed("the log's key was not valid when the entry was integrated")
     canonical = json.dumps(
         {"body": entry["canonicalizedBody"], "integratedTime": integrated, "logID": log_id.hex(), "logIndex": log_index},
@@ -271,11 +271,9 @@ def _check_inclusion(body: bytes, proof: dict, log_key, log_id: bytes) -> None:
 def _check_chain(certs, root: TrustedRootFile, when: datetime):
     """Check the chain; return the certificate that issued the leaf."""
     from cryptography import x509
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric import ec
 
     for cert in certs:
-        if not cert.not_valid_before_utc <= when <= cert.not_valid_after_utc:
+        if not valid_at(when, cert.not_valid_before_utc, cert.not_valid_after_utc):
             raise VerificationFailed(f"the certificate {cert.subject.rfc4514_string() or '(leaf)'} was not valid when the entry was integrated")
     try:
         usages = certs[0].extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
@@ -283,28 +281,20 @@ def _check_chain(certs, root: TrustedRootFile, when: datetime):
         usages = []
     if not any(u.dotted_string == _CODE_SIGNING for u in usages):
         raise VerificationFailed("the signing certificate is not for code signing")
-    anchors = [c for c, s, e in root.authorities if s <= when and (e is None or when <= e)]
+    anchors = [c for c, s, e in root.authorities if valid_at(when, s, e)]
     anchor_der = {c.public_bytes(_der()) for c in anchors}
-
-    def signed_by(child, issuer) -> bool:
-        try:
-            issuer.public_key().verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(child.signature_hash_algorithm))
-        except (InvalidSignature, TypeError, AttributeError):
-            return False
-        return True
-
     leaf_issuer = None
     for child, parent in zip(certs, certs[1:] + [None]):
         if child.public_bytes(_der()) in anchor_der and leaf_issuer is not None:
             return leaf_issuer  # the chain reached a certificate authority of the trusted root
-        anchor = next((a for a in anchors if a.subject == child.issuer and signed_by(child, a)), None)
+        anchor = next((a for a in anchors if a.subject == child.issuer and signs(a, child)), None)
         if anchor is not None:
             return leaf_issuer or anchor  # signed by one
         # Otherwise the next certificate of the bundle must have signed it, and be a CA.
         if parent is None:
             break
         leaf_issuer = leaf_issuer or parent
-        if not signed_by(child, parent):
+        if not signs(parent, child):
             raise VerificationFailed(f"the certificate {child.subject.rfc4514_string() or '(leaf)'} is not signed by its issuer")
         try:
             is_ca = parent.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
@@ -340,7 +330,7 @@ def _check_sct(leaf, issuer, root: TrustedRootFile) -> None:
             continue
         key, start, end = log
         when = sct.timestamp.replace(tzinfo=timezone.utc)
-        if when < start or (end is not None and when > end):
+        if not valid_at(when, start, end):
             why = "the certificate transparency log's key was not valid when it issued the SCT"
             continue
         if sct.entry_type == LogEntryType.PRE_CERTIFICATE:

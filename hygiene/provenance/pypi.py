@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from hygiene.model import normalize_name
 from hygiene.net import Http, Unavailable
 from hygiene.provenance import Attestation, Provenance, Publisher
+from hygiene.urls import forge_repository
 
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 PYPI = "https://pypi.org/simple"
@@ -113,9 +114,31 @@ class PyPIProvenance:
         return result("verified", **common)
 
     def _integrity_url(self, name: str, version: str, filename: str) -> str:
-        parts = urlsplit(self.index_url)
-        path = f"/integrity/{quote(normalize_name(name))}/{quote(version)}/{quote(filename)}/provenance"
-        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+        return _on_index_host(self.index_url, f"/integrity/{quote(normalize_name(name))}/{quote(version)}/{quote(filename)}/provenance")
+
+
+def declared_repositories(http: Http, index_url: str, name: str, version: str) -> set[str]:
+    """The forge repositories (``github.com/owner/repo``) a release's metadata links to, from
+    the JSON API on the index's host (``/pypi/<name>/<version>/json``: ``project_urls`` and
+    ``home_page``); empty when it cannot say."""
+    url = _on_index_host(index_url, f"/pypi/{quote(name)}/{quote(version)}/json")
+    try:
+        answer = http.get(url, immutable=True)
+        info = answer.json().get("info") if answer.status == 200 else None
+    except (Unavailable, ValueError, AttributeError):
+        return set()
+    if not isinstance(info, dict):
+        return set()
+    urls = list((info.get("project_urls") or {}).values()) if isinstance(info.get("project_urls"), dict) else []
+    urls.append(info.get("home_page"))
+    # Only full URLs: a bare "owner/repo" in metadata is not a link (that shorthand is npm's).
+    return {r for r in (forge_repository(u) for u in urls if isinstance(u, str) and "://" in u) if r}
+
+
+def _on_index_host(index_url: str, path: str) -> str:
+    """`path` on the index's host: PyPI's Integrity and JSON APIs live beside /simple."""
+    parts = urlsplit(index_url)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def _files(page) -> list[dict]:

@@ -92,7 +92,7 @@ def _principles(result: ScanResult) -> list[str]:
     for pid, entry in result.principles.items():
         if not entry.get("assessed"):
             status, blocking = "not assessed", "–"
-            what = "run with `--verify-provenance`" if pid in ON_REQUEST else "no checks in this release"
+            what = f"run with `{ON_REQUEST[pid][0]}`" if pid in ON_REQUEST else "no checks in this release"
         elif entry["reached"]:
             status, blocking, what = "✅ reached", "0", "–"
         else:
