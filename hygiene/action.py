@@ -55,7 +55,7 @@ class Inputs:
     annotations: bool = True
     only_changed: bool = False
     verify_provenance: bool = False
-    index_url: str = "https://pypi.org/simple"
+    index_url: str | None = None  # None: ProvenanceOptions' default, PyPI
 
 
 def read_inputs(env: Mapping[str, str]) -> Inputs:
@@ -94,9 +94,9 @@ def read_inputs(env: Mapping[str, str]) -> Inputs:
     )
 
 
-def _index_url(value: str) -> str:
+def _index_url(value: str) -> str | None:
     if not value:
-        return "https://pypi.org/simple"
+        return None
     if not value.startswith(("https://", "http://")):
         raise InputError(f"input 'index-url' must be an http(s) URL, not {value!r}")
     return value
@@ -200,7 +200,7 @@ def run(env: Mapping[str, str]) -> int:
 
         # Answers are cached in the container's own temporary folder: never in the repository.
         provenance = ProvenanceOptions(
-            index_url=inputs.index_url,
+            **({"index_url": inputs.index_url} if inputs.index_url else {}),
             cache_dir=Path(tempfile.gettempdir()) / "hygiene-http",
             trusted_publishers=config.trusted_publishers,
             sigstore_identities=config.sigstore_identities,

@@ -70,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-validate", action="store_true", help="write the SBOM without validating it against the CycloneDX schema")
     prov = scan.add_argument_group("provenance (network; needs the `provenance` extra)")
     prov.add_argument("--verify-provenance", action="store_true", help="verify the PEP 740 provenance of every Python file pinned by sha256 (HY401, HY402)")
-    prov.add_argument("--index-url", metavar="URL", default="https://pypi.org/simple", help="the PEP 691 JSON index to ask (default: PyPI)")
-    prov.add_argument("--npm-registry", metavar="URL", default="https://registry.npmjs.org", help="the npm registry to ask (default: the public one)")
+    prov.add_argument("--index-url", metavar="URL", help="the PEP 691 JSON index to ask (default: PyPI)")
+    prov.add_argument("--npm-registry", metavar="URL", help="the npm registry to ask (default: the public one)")
     prov.add_argument("--offline", action="store_true", help="fetch nothing; use cached answers, list what could not be checked under skipped")
     prov.add_argument("--trusted-root", type=Path, metavar="FILE", help="sigstore trusted root (default: the production root the sigstore package ships; never refreshed)")
     prov.add_argument("--staging", action="store_true", help="use sigstore's staging trusted root")
@@ -166,8 +166,8 @@ def _scan(args: argparse.Namespace) -> int:
             raise ConfigError(f"--trusted-root {args.trusted_root}: no such file")
         _check_tuf_options(args)
         provenance = ProvenanceOptions(
-            index_url=args.index_url,
-            npm_registry=args.npm_registry,
+            **({"index_url": args.index_url} if args.index_url else {}),
+            **({"npm_registry": args.npm_registry} if args.npm_registry else {}),
             offline=args.offline,
             trusted_root=args.trusted_root,
             staging=args.staging,
@@ -179,7 +179,7 @@ def _scan(args: argparse.Namespace) -> int:
         )
     elif (
         args.offline or args.trusted_root is not None or args.staging or args.tuf_refresh or args.tuf_url or args.tuf_bootstrap
-        or args.index_url != "https://pypi.org/simple" or args.npm_registry != "https://registry.npmjs.org"
+        or args.index_url is not None or args.npm_registry is not None
     ):
         raise ConfigError("--index-url, --npm-registry, --offline, --trusted-root, --staging and --tuf-* go with --verify-provenance")
     result = scan(paths, config, sbom=args.sbom is not None, provenance=provenance)

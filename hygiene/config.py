@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hygiene import rules
-from hygiene.model import Severity
+from hygiene.model import Severity, normalize_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -244,7 +244,7 @@ _PUBLISHER = re.compile(r"[^/\s]+/[^/\s]+(?:/[^/\s]+)?")
 
 def _normalize_pattern(pattern: str) -> str:
     """A package name pattern, PEP 503-normalised around its wildcards."""
-    return "*".join(re.sub(r"[-_.]+", "-", part).lower() for part in pattern.split("*"))
+    return "*".join(normalize_name(part) for part in pattern.split("*"))
 
 
 ACTION_PIN_POLICIES = ("hash-pin", "ref-pin")

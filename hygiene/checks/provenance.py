@@ -41,8 +41,9 @@ from hygiene.model import (
     normalize_name,
 )
 from hygiene.provenance import Provenance
+from hygiene.provenance.npm import NPM, NpmProvenance
+from hygiene.provenance.pypi import PYPI, PyPIProvenance, declared_repositories
 
-PYPI = "https://pypi.org/simple"
 WORKERS = 8
 
 
@@ -58,7 +59,7 @@ class ProvenanceOptions:
     cache_dir: Path | None = None  # None: hygiene.net.default_cache_dir()
     timeout: float = 10.0
     retries: int = 2
-    npm_registry: str = "https://registry.npmjs.org"
+    npm_registry: str = NPM
     trusted_publishers: tuple[tuple[str, str], ...] = ()  # Config.trusted_publishers
     sigstore_identities: tuple = ()  # Config.sigstore_identities
     root: Path | None = None  # the scan root, where the bundles and artifacts are
@@ -67,7 +68,6 @@ class ProvenanceOptions:
 def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Finding], list[Provenance], list[Skipped]]:
     """(findings, one result per looked-up artifact with where it is pinned, skipped)."""
     from hygiene.net import Http, default_cache_dir
-    from hygiene.provenance.pypi import PyPIProvenance
     from hygiene.provenance.verify import (
         Pep740Verifier,
         VerificationFailed,
@@ -108,8 +108,6 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
         return [], [], [Skipped("provenance (HY401-HY404)", str(exc)), *skipped]
     bundle_findings, bundle_skipped = _verify_bundles(bundles, options, root)
     skipped.extend(bundle_skipped)
-    from hygiene.provenance.npm import NpmProvenance
-
     lookup = PyPIProvenance(http, options.index_url, verifier=Pep740Verifier(root))
     from hygiene.provenance.npm_bundle import TrustedRootFile
 
@@ -232,8 +230,6 @@ def _judge_publisher(result: Provenance, options: ProvenanceOptions, http) -> Pr
     forge = _FORGES.get(publisher.kind)
     if forge is None:
         return result
-    from hygiene.provenance.pypi import declared_repositories
-
     declared = (
         set(result.declared_repositories) if result.declared_repositories is not None
         else declared_repositories(http, options.index_url, result.name, result.version or "")
