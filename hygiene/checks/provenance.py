@@ -139,12 +139,11 @@ def verify_provenance(manifests, options: ProvenanceOptions) -> tuple[list[Findi
         declared = targets[key]
         for result in answers[key]:
             entries.append(dataclasses.replace(result, declared=tuple(d.location for _, d in declared)))
-            spec = f"{key[1]}@{key[2]}" if key[0] == "npm" else f"{key[1]}=={key[2]}"
             if result.status == "error":
-                errors.append(f"{spec}: {result.reason}")
+                errors.append(f"{result.pin}: {result.reason}")
                 continue
             if result.status == "unsupported":
-                partial.append(f"{spec}: {result.reason}")
+                partial.append(f"{result.pin}: {result.reason}")
             for manifest, dep in declared:
                 finding = _finding(result, dep)
                 if finding is not None:
@@ -215,7 +214,7 @@ def _judge_publisher(result: Provenance, options: ProvenanceOptions, http) -> Pr
     publisher = result.publisher
     if publisher is None or not publisher.repository:
         return result
-    named = f"{publisher.repository}" + (f" ({publisher.workflow})" if publisher.workflow else "")
+    named = publisher.display
     policy = next((v for k, v in options.trusted_publishers if fnmatch.fnmatchcase(normalize_name(result.name), k)), None)
     if policy is not None:
         parts = policy.split("/")

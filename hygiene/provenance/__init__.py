@@ -39,6 +39,11 @@ class Publisher:
     environment: str | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)  # as the registry wrote it
 
+    @property
+    def display(self) -> str:
+        """``owner/repo (workflow)``, as messages and tables show a publisher."""
+        return f"{self.repository or ''}" + (f" ({self.workflow})" if self.workflow else "")
+
 
 @dataclass(frozen=True)
 class Attestation:
@@ -74,6 +79,12 @@ class Provenance:
     declared_repositories: tuple[str, ...] | None = None
     # Where the repository pins this artifact (set by the check, for the reports).
     declared: tuple[Location, ...] = ()
+
+    @property
+    def pin(self) -> str:
+        """The package version as its ecosystem writes a pin: ``name@version`` (npm) or
+        ``name==version``."""
+        return f"{self.name}@{self.version}" if self.ecosystem == "npm" else f"{self.name}=={self.version}"
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -146,11 +146,9 @@ def _provenance(result: ScanResult) -> list[tuple[str, int]]:
     rows = sorted(result.provenance or (), key=lambda p: (WORST_FIRST.index(p.status), p.name, str(p.artifact)))
     out = []
     for p in rows:
-        who = ""
-        if p.publisher is not None and p.publisher.repository:
-            who = p.publisher.repository + (f" ({p.publisher.workflow})" if p.publisher.workflow else "")
+        who = p.publisher.display if p.publisher is not None and p.publisher.repository else ""
         status = p.status + (f": {p.reason}" if p.reason else "")
-        cells = [f"{p.name}=={p.version}", p.artifact or "", status, who]
+        cells = [p.pin, p.artifact or "", status, who]
         out.append(("| " + " | ".join(md(c) for c in cells) + " |\n", 1))  # md escapes `|`
     return out
 

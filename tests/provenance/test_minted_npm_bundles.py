@@ -263,6 +263,8 @@ def test_in_a_scan_unsupported_is_listed_as_not_verified_and_authz3_is_not_reach
 
     from hygiene_testkit import run_cli, write_tree
 
+    from hygiene.escape import markdown as md
+
     serve(httpserver, minted, [future(minted.bundle(statement(minted)))])
     lock = {"name": "app", "version": "1.0.0", "lockfileVersion": 3, "requires": True, "packages": {
         "": {"name": "app", "version": "1.0.0", "dependencies": {"widget": "1.0.0"}},
@@ -270,8 +272,9 @@ def test_in_a_scan_unsupported_is_listed_as_not_verified_and_authz3_is_not_reach
     repo = write_tree(tmp_path / "repo", {"package-lock.json": json.dumps(lock, indent=2)})
     root = minted.write_root(tmp_path / "root.json")
     out = tmp_path / "r.json"
+    summary = tmp_path / "summary.md"
     run = run_cli("scan", str(repo), "--verify-provenance", "--npm-registry", httpserver.url_for(""), "--trusted-root", str(root),
-                  "--format", "json", "--output", str(out), "--fail-on", "note")
+                  "--format", "json", "--output", str(out), "--fail-on", "note", "--summary", str(summary))
     report = json.loads(out.read_text("utf-8"))
     assert run.code == 0 and [f for f in report["findings"] if f["rule"].startswith("HY40")] == []
     assert [(e["package"], e["status"]) for e in report["provenance"]] == [("widget", "unsupported")]
@@ -280,6 +283,9 @@ def test_in_a_scan_unsupported_is_listed_as_not_verified_and_authz3_is_not_reach
     authz = report["principles"]["AUTHZ-3"]
     assert (authz["assessed"], authz["reached"]) == (True, False)
     assert authz["reason"].startswith("incomplete: provenance of 1 of 1 pinned files, not fully verifiable (HY402): widget@1.0.0")
+    # the job summary names an npm package the way npm pins it
+    rows = [line for line in summary.read_text("utf-8").splitlines() if line.startswith("| widget")]
+    assert rows == [f"| widget@1.0.0 | widget@1.0.0 | {md('unsupported: ' + report['provenance'][0]['reason'])} |  |"]
 
 
 def _slow(request):
