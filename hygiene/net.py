@@ -12,8 +12,8 @@ must not be able to make hygiene fetch much. So every request here has:
   report what they skipped and why (:class:`Unavailable`).
 
 Only the standard library (urllib, ssl with the system's CA store, which `SSL_CERT_FILE` can
-replace) is used. Requests from several threads are fine: :func:`fetch_all` bounds how many
-run at once.
+replace) is used. Requests from several threads are fine; the provenance check runs its lookups
+on a bounded pool (:data:`hygiene.checks.provenance.WORKERS`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -164,23 +163,6 @@ class Http:
             os.replace(tmp, self.cache_dir / f"{key}.json")
         except OSError:
             pass  # a cache that cannot be written is no cache, not an error
-
-
-def fetch_all(http: Http, urls: list[str], *, workers: int = 8, **kwargs) -> dict[str, Response | Unavailable]:
-    """Each URL's response, or the :class:`Unavailable` that says why there is none; at most
-    `workers` requests at a time."""
-
-    def one(url: str) -> Response | Unavailable:
-        try:
-            return http.get(url, **kwargs)
-        except Unavailable as exc:
-            return exc
-
-    unique = list(dict.fromkeys(urls))
-    if len(unique) <= 1:
-        return {url: one(url) for url in unique}
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(unique)))) as pool:
-        return dict(zip(unique, pool.map(one, unique)))
 
 
 def default_cache_dir() -> Path:

@@ -3,15 +3,13 @@ limits, the on-disk cache and offline mode; and the guard that keeps tests off t
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
 import time
 
 import pytest
 from hygiene_testkit import InternetAccessError
 
-from hygiene.net import Http, Unavailable, fetch_all
+from hygiene.net import Http, Unavailable
 
 pytest.importorskip("pytest_httpserver")
 from werkzeug import Response as WResponse  # noqa: E402 (pytest-httpserver's dependency)
@@ -163,30 +161,6 @@ def test_offline_uses_the_cache_and_fetches_nothing(httpserver, tmp_path, monkey
     with pytest.raises(Unavailable, match=r"/other: not fetched \(offline\)$"):
         offline.get(httpserver.url_for("/other"))
     assert len(httpserver.log) == 1
-
-
-def test_fetch_all_bounds_concurrency_and_reports_each_failure():
-    lock, state = threading.Lock(), {"now": 0, "max": 0}
-
-    class Counting(Http):  # the local test server answers one request at a time
-        def _fetch(self, url, accept):
-            with lock:
-                state["now"] += 1
-                state["max"] = max(state["max"], state["now"])
-            time.sleep(0.05)
-            with lock:
-                state["now"] -= 1
-            if url.endswith("/gone"):
-                return 500, b"", "", None
-            return 200, json.dumps({"url": url}).encode(), "application/json", None
-
-    http = Counting(retries=0, sleep=Sleeps())
-    urls = [f"http://127.0.0.1:9/p{i}" for i in range(10)] + ["http://127.0.0.1:9/gone"]
-    answers = fetch_all(http, urls + urls[:2], workers=3)
-    assert list(answers) == urls
-    assert all(answers[u].json() == {"url": u} for u in urls[:10])
-    assert isinstance(answers[urls[10]], Unavailable)
-    assert state["max"] == 3
 
 
 def test_the_guard_stops_a_test_from_reaching_the_internet():

@@ -280,3 +280,31 @@ def test_authz_3_is_assessed_when_provenance_is_verified(httpserver, tmp_path):
     assert plain["principles"]["AUTHZ-3"]["reason"] == "not assessed: run with --verify-provenance (it asks the registries over the network)"
     assert {s["check"]: s["reason"] for s in plain["skipped"]}["provenance (HY401-HY404)"] == (
         "runs only with --verify-provenance: it asks the registries over the network")
+
+
+def test_a_scan_looks_up_at_most_eight_pins_at_a_time(tmp_path, monkeypatch):
+    """The lookups run on a bounded pool: with 20 pins and answers that take a while, 8 are in
+    flight at once, never more."""
+    import threading
+    import time
+
+    from hygiene.net import Http
+
+    lock, state = threading.Lock(), {"now": 0, "max": 0}
+
+    def counting(self, url, accept):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        page = {"meta": {"api-version": "1.3"}, "files": [{"filename": f"{name}-1.0.tar.gz", "hashes": {"sha256": "ab" * 32}, "provenance": None}]}
+        return 200, json.dumps(page).encode(), "application/vnd.pypi.simple.v1+json", None
+
+    monkeypatch.setattr(Http, "_fetch", counting)
+    repo = write_tree(tmp_path / "repo", {"requirements.txt": "".join(f"pkg{i}==1.0 --hash=sha256:{'ab' * 32}\n" for i in range(20))})
+    _, report = scan(repo, tmp_path, "--index-url", "http://127.0.0.1:9/simple")
+    assert [e["status"] for e in report["provenance"]] == ["missing"] * 20
+    assert state["max"] == 8
