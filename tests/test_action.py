@@ -286,3 +286,6 @@ def test_verify_provenance_input_reports_hy401_where_the_file_is_pinned(runner, 
     assert code == 0 and outputs["notes"] == "1"
     assert "::notice file=requirements.txt,line=1,title=HY401 provenance-missing::`click==8.1.7`: " in out
     assert "the index publishes no provenance for click-8.1.7-py3-none-any.whl" in out
+    # the answers were cached in the container's temporary folder, and nothing in the repository
+    assert any((tmp_path / "hygiene-http").iterdir())
+    assert sorted(p.name for p in runner.workspace.iterdir()) == ["hygiene.sarif", "requirements.txt"]

@@ -59,9 +59,13 @@ def test_every_spec_version_validates(tmp_path, version):
 
 
 def test_validation_can_fail(tmp_path):
+    from hygiene.sbom.validate import SbomInvalid, validate
+
     doc = sbom(EXAMPLE, tmp_path)
     doc["components"][0]["scope"] = "sometimes"
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(json.dumps(doc)) is not None
+    with pytest.raises(SbomInvalid, match=r"^components/0/scope: 'sometimes' is not one of"):
+        validate(json.dumps(doc), "1.6")
 
 
 def test_example_components_purls_hashes_and_occurrences(tmp_path):
@@ -90,10 +94,14 @@ def test_example_components_purls_hashes_and_occurrences(tmp_path):
     # Declared as a range in worker/pyproject.toml, pinned with hashes in worker/uv.lock.
     assert occurrences(celery) == [("worker/pyproject.toml", 6), ("worker/uv.lock", 4)]
     assert props(celery)["hygiene:pinned"] == ["true"] and props(celery)["hygiene:hash-pinned"] == ["true"]
-    lock = (EXAMPLE / "worker" / "uv.lock").read_text("utf-8")
-    assert {h["content"] for h in celery["hashes"]} <= set(__import__("re").findall(r"sha256:([0-9a-f]{64})", lock))
-    assert {h["alg"] for h in celery["hashes"]} == {"SHA-256"}
-    assert [r["type"] for r in celery["externalReferences"]] == ["distribution", "distribution"]
+    # worker/uv.lock lines 8 and 10: celery's sdist and wheel, each with its URL and sha256
+    sdist = "https://files.pythonhosted.org/packages/8a/9c/cf0bce2cc1c8971bf56629d8f180e4ca35612c7e79e6e432e785261a8be4/celery-5.4.0.tar.gz"
+    wheel = "https://files.pythonhosted.org/packages/90/c4/6a4d3772e5407622feb93dd25c86ce3c0fee746fa822a777a627d56b4f2a/celery-5.4.0-py3-none-any.whl"
+    assert sorted((h["alg"], h["content"]) for h in celery["hashes"]) == [
+        ("SHA-256", "369631eb580cf8c51a82721ec538684994f8277637edde2dfc0dacd73ed97f64"),
+        ("SHA-256", "504a19140e8d3029d5acad88330c541d4c3f64c789d85f94756762d8bca7e706"),
+    ]
+    assert celery["externalReferences"] == [{"type": "distribution", "url": sdist}, {"type": "distribution", "url": wheel}]
     # Declared without a version and pinned nowhere: present, with its constraint.
     sentry = comps["pkg:pypi/sentry-sdk"]
     assert props(sentry) == {
@@ -151,6 +159,9 @@ def test_npm_scopes_integrity_and_scoped_purls(tmp_path):
     assert "pkg:npm/is-number@6.0.0" in comps  # a nested copy is its own component
     excluded = components(sbom(repo, tmp_path, "--exclude-dev"))
     assert excluded["pkg:npm/ms@2.1.3"]["scope"] == "excluded"
+    # only the dev-only components: what is required stays required
+    assert {p: c["scope"] for p, c in excluded.items() if c["scope"] != "excluded"} == {
+        p: c["scope"] for p, c in comps.items() if c["scope"] != "optional"}
 
 
 def test_actions_images_and_hooks(tmp_path):

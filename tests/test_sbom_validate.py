@@ -221,6 +221,15 @@ def test_same_verdicts_as_json_strict_validator(tmp_path):
                 validate(mutated, version)
 
 
+def test_the_spec_version_chooses_the_schema(tmp_path):
+    """A 1.6 document is not a valid 1.5 one (`evidence.occurrences[].line` is new in 1.6):
+    the validator must use the schema of the version it is asked for."""
+    text = _documents(tmp_path)["example-1.6"]
+    assert JsonStrictValidator(SchemaVersion.V1_5).validate_str(text) is not None
+    with pytest.raises(SbomInvalid, match="'line' was unexpected"):
+        validate(text, "1.5")
+
+
 def test_the_error_names_where_the_document_is_wrong(tmp_path):
     text = _documents(tmp_path)["example-1.6"]
     doc = json.loads(text)

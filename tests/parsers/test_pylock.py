@@ -190,6 +190,8 @@ version = "25.1.0"
         ("'dev' in dependency_groups", ["dev"], None),  # installed by default
         ("('lint' in dependency_groups) or ('dev' in dependency_groups)", ["dev"], None),
         ("\"socks\" in extras or 'all' in extras", ["dev"], "socks"),
+        # default-groups names dependency groups: an extra of the same name is not installed by default
+        ("'dev' in extras", ["dev"], "dev"),
         ("sys_platform == 'linux'", [], None),
         # a condition on the platform as well: not only a group selection, so left ungrouped
         ("'dev' in dependency_groups and sys_platform == 'linux'", [], None),
