@@ -138,6 +138,11 @@ def test_not_found_is_cached_but_server_errors_are_not(httpserver, tmp_path):
         with pytest.raises(Unavailable):
             http.get(httpserver.url_for("/down"))
     assert len([r for r, _ in httpserver.log if r.path == "/down"]) == 2
+    # a 5xx that is not retried is returned, and still not cached
+    httpserver.expect_request("/unimplemented").respond_with_data("", status=501)
+    assert http.get(httpserver.url_for("/unimplemented")).status == 501
+    assert http.get(httpserver.url_for("/unimplemented")).from_cache is False
+    assert len([r for r, _ in httpserver.log if r.path == "/unimplemented"]) == 2
 
 
 def test_a_corrupt_cache_entry_is_fetched_again(httpserver, tmp_path):

@@ -317,7 +317,7 @@ class Minted:
 
     def tlog_entry(self, body: dict, kind: tuple[str, str], *, integrated: datetime = NOW, index: int = 5, tree_size: int = 7,
                    break_promise: bool = False, promise: bool = True, proof: bool = True, break_proof: bool = False,
-                   break_checkpoint: bool = False, log_key=None) -> dict:
+                   break_checkpoint: bool = False, checkpoint_for_another_tree: bool = False, log_key=None) -> dict:
         """A Rekor v1 entry for `body` at `index` of a tree of `tree_size` leaves, with its signed
         entry timestamp and (when `proof`) its inclusion proof and signed checkpoint."""
         log_key = log_key or self.log_key
@@ -339,7 +339,8 @@ class Minted:
         if break_proof:
             path[0] = hashlib.sha256(path[0]).digest()
         root_hash = _tree_hash(leaves)
-        note = f"rekor.minted.test - 1\n{tree_size}\n{b64(root_hash)}\n"
+        # a genuine checkpoint, signed by the log, can still be about a bigger tree than the proof's
+        note = f"rekor.minted.test - 1\n{tree_size + checkpoint_for_another_tree}\n{b64(root_hash)}\n"
         signature = log_key.sign(note.encode() + (b"x" if break_checkpoint else b""), ec.ECDSA(hashes.SHA256()))
         checkpoint = f"{note}\n\u2014 rekor.minted.test {b64(self.log_id[:4] + signature)}\n"
         entry["inclusionProof"] = {"logIndex": str(index), "rootHash": b64(root_hash), "treeSize": str(tree_size),

@@ -71,6 +71,9 @@ def test_the_root_decides_which_log_and_which_times_count(minted):
     bundle = minted.bundle(statement(minted))
     with pytest.raises(VerificationFailed, match="the certificate transparency log's key was not valid when it issued the SCT"):
         verify_npm_bundle(bundle, minted.root_file(ct_valid_until=NOW - timedelta(days=1)), {})
+    # a certificate authority the root retired before the entry anchors nothing
+    with pytest.raises(VerificationFailed, match="^the certificate chain does not lead to a certificate authority of the trusted root$"):
+        verify_npm_bundle(bundle, minted.root_file(ca_valid_until=NOW - timedelta(days=1)), {})
     with pytest.raises(VerificationFailed, match="the log's key was not valid when the entry was integrated"):
         verify_npm_bundle(bundle, minted.root_file(log_valid_from=NOW + timedelta(days=1)), {})
     # another instance's root, with the same names but other keys: its CA did not sign this chain
@@ -112,6 +115,7 @@ def test_every_bundle_format_npm_serves_verifies(minted, version, kind):
     [
         ({"break_proof": True}, "the inclusion proof does not lead to its root hash"),
         ({"break_checkpoint": True}, "the checkpoint's signature does not verify"),
+        ({"checkpoint_for_another_tree": True}, "the checkpoint names another tree than the inclusion proof"),
         ({"proof": False}, "the bundle has no inclusion proof with a checkpoint (required from bundle v0.2)"),
         ({"promise": False}, "the log entry has no signed entry timestamp, so the signing time is not proven"),
         ({"entry_payload": b"{}"}, "the log entry is for another payload"),
@@ -125,12 +129,29 @@ def test_each_broken_check_of_a_newer_bundle_fails(minted, version, kind, knobs,
     assert str(exc.value) == reason
 
 
+def _relogged(minted, bundle: dict, **replaced: str) -> dict:
+    """`bundle` with its dsse 0.0.1 entry's signature or verifier replaced, and logged again
+    (promise, proof and checkpoint valid for the changed body)."""
+    import json
+
+    entry = bundle["verificationMaterial"]["tlogEntries"][0]
+    body = json.loads(base64.b64decode(entry["canonicalizedBody"]))
+    body["spec"]["signatures"][0].update(replaced)
+    bundle["verificationMaterial"]["tlogEntries"] = [minted.tlog_entry(body, ("dsse", "0.0.1"))]
+    return bundle
+
+
 def test_an_entry_of_another_kind_or_signer_fails(minted):
-    bundle = minted.bundle(statement(minted), version="0.3", kind="dsse")
+    import json
+
     other = minted.bundle(statement(minted), version="0.3", kind="dsse")  # another leaf, same statement
-    bundle["verificationMaterial"]["tlogEntries"] = other["verificationMaterial"]["tlogEntries"]
-    with pytest.raises(VerificationFailed, match="^the log entry has another signature or signer than the bundle$"):
-        verify_npm_bundle(bundle, minted.root_file(), {})
+    other_logged = json.loads(base64.b64decode(other["verificationMaterial"]["tlogEntries"][0]["canonicalizedBody"]))
+    # the entry's signer alone, then its signature alone, differ from the bundle's
+    for replaced in ({"verifier": other_logged["spec"]["signatures"][0]["verifier"]},
+                     {"signature": other_logged["spec"]["signatures"][0]["signature"]}):
+        bundle = _relogged(minted, minted.bundle(statement(minted), version="0.3", kind="dsse"), **replaced)
+        with pytest.raises(VerificationFailed, match="^the log entry has another signature or signer than the bundle$"):
+            verify_npm_bundle(bundle, minted.root_file(), {})
     body = {"apiVersion": "0.0.1", "kind": "hashedrekord", "spec": {}}
     bundle = minted.bundle(statement(minted))
     entry = minted.tlog_entry(body, ("hashedrekord", "0.0.1"), proof=False)

@@ -110,6 +110,9 @@ def test_another_artifact_or_identity_fails(minted, root, tmp_path):
     # the certificate was issued for another identity provider
     other = minted.message_bundle(ARTIFACT, leaf={"issuer": "https://gitlab.com"})
     assert failure(verify(tmp_path, root, other)).startswith("Certificate's OIDCIssuer does not match (got 'https://gitlab.com'")
+    # hygiene's own regexp policy checks the issuer too, whatever the identity pattern admits
+    assert failure(verify(tmp_path, root, other, "--cert-identity-regexp", ".*")).startswith(
+        "Certificate's OIDCIssuer does not match (got 'https://gitlab.com'")
 
 
 def test_only_the_given_root_counts(minted, root, tmp_path):
@@ -131,6 +134,18 @@ def test_only_the_given_root_counts(minted, root, tmp_path):
     rotated = minted.write_root(tmp_path / "ca.json", ca_valid_until=NOW - timedelta(days=1))
     assert failure(verify(tmp_path, rotated, bundle)) == (
         "the certificate authority was not valid when it issued the certificate (2026-11-01T11:59:00Z)")
+    # the same for a DSSE bundle, and for a PEP 740 attestation through hygiene's verifier
+    statement = minted.statement(("widget.tar.gz", SHA), algorithm="sha256", version="v1")
+    assert failure(verify(tmp_path, late, minted.dsse_bundle(statement))) == (
+        "the transparency log's key was not valid when it integrated the entry (2026-11-01T12:00:00Z)")
+    from hygiene.provenance.pypi import parse_provenance
+    from hygiene.provenance.verify import Pep740Verifier, VerificationFailed, trusted_root
+
+    filename, sha = _file("widget")
+    _, (attestation,) = parse_provenance(_provenance(minted.pep740(minted.pypi_statement((filename, sha)))))
+    Pep740Verifier(trusted_root(root))(attestation, filename, sha)  # verifies under the minted root
+    with pytest.raises(VerificationFailed, match=r"^the transparency log's key was not valid when it integrated the entry \(2026-11-01T12:00:00Z\)$"):
+        Pep740Verifier(trusted_root(late))(attestation, filename, sha)
 
 
 # -- `hygiene verify bundle`: DSSE statements -----------------------------------------------------------

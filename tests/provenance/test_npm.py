@@ -184,6 +184,9 @@ def test_scan_reports_npm_findings_at_the_lockfile_line(httpserver, tmp_path, mo
     [
         ({"type": "git", "url": "git+https://github.com/theupdateframework/tuf-js.git"}, "", []),
         ("theupdateframework/tuf-js", "", []),  # the GitHub shorthand
+        ("evil/tuf-js", "",
+         ["`tuf-js@1.0.0`: the provenance of tuf-js@1.0.0 verifies, but it names the publisher "
+          "github.com/theupdateframework/tuf-js (publish.yml), while the release declares github.com/evil/tuf-js"]),
         ({"type": "git", "url": "git+https://github.com/evil/tuf-js.git"}, "",
          ["`tuf-js@1.0.0`: the provenance of tuf-js@1.0.0 verifies, but it names the publisher "
           "github.com/theupdateframework/tuf-js (publish.yml), while the release declares github.com/evil/tuf-js"]),

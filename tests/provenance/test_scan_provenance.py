@@ -208,6 +208,7 @@ def test_no_declared_repository_means_nothing_to_compare(httpserver, tmp_path):
     assert found == [] and status["pypi-attestations"][0] == "verified"
     # no JSON API at all (a plain mirror answers 404 there): the same
     httpserver.clear()
+    httpserver.expect_request("/pypi/pypi-attestations/0.0.19/json").respond_with_data("", status=404)
     found, status = publisher_case(httpserver, tmp_path / "again")
     assert found == [] and status["pypi-attestations"][0] == "verified"
 
